@@ -1,0 +1,28 @@
+// Who is calling: the verified claims of a bearer token, and the caller roles.
+#ifndef KIP_SERVICES_COMMON_PRINCIPAL_H_
+#define KIP_SERVICES_COMMON_PRINCIPAL_H_
+
+#include <optional>
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+
+namespace kip {
+
+enum class Role { kDevice, kClinician, kResearcher, kAdmin };
+
+// "device", "clinician", "researcher", "admin" (the token's `role` claim).
+absl::string_view RoleName(Role role);
+std::optional<Role> ParseRole(absl::string_view name);
+
+struct Principal {
+  std::string subject;  // `sub`
+  Role role = Role::kDevice;
+  std::string site;     // `site`
+  absl::Time expires;   // `exp`
+};
+
+}  // namespace kip
+
+#endif  // KIP_SERVICES_COMMON_PRINCIPAL_H_
