@@ -9,7 +9,8 @@ and the generated headers are included the same way.
 _PROTOC = "/usr/bin/protoc"
 _GRPC_PLUGIN = "/usr/bin/grpc_cpp_plugin"
 
-def kip_proto_library(name, srcs, deps = [], grpc = False, visibility = None):
+def kip_proto_library(name, srcs = [], deps = [], grpc = False, visibility = None,
+                      system_proto = None, system_root = None):
     """Generates <name> (cc_library) and <name>_srcs (the .proto files, transitively).
 
     Args:
@@ -18,13 +19,24 @@ def kip_proto_library(name, srcs, deps = [], grpc = False, visibility = None):
       deps: other kip_proto_library targets these import.
       grpc: also generate service stubs (and gMock stubs).
       visibility: of the generated targets.
+      system_proto: instead of srcs, a proto installed by a Debian package, as its
+        import path (e.g. "grpc/health/v1/health.proto") under system_root.
+      system_root: the directory system_proto is found under.
     """
     native.filegroup(
         name = name + "_srcs",
         srcs = srcs + [d + "_srcs" for d in deps],
         visibility = visibility,
     )
-    base_names = [s[:-len(".proto")] for s in srcs]
+    proto_files = ["$(location %s)" % s for s in srcs]
+    import_root = "-Iprotos"
+    if system_proto:
+        srcs_for_names = [system_proto.split("/")[-1]]
+        proto_files = [system_root + "/" + system_proto]
+        import_root = "-I" + system_root
+    else:
+        srcs_for_names = srcs
+    base_names = [s[:-len(".proto")] for s in srcs_for_names]
     outs = []
     for b in base_names:
         outs += [b + ".pb.h", b + ".pb.cc"]
@@ -42,9 +54,12 @@ def kip_proto_library(name, srcs, deps = [], grpc = False, visibility = None):
         name = name + "_gen",
         srcs = srcs + [name + "_srcs"],
         outs = outs,
-        cmd = check + _PROTOC + " -Iprotos -I/usr/include " +
-              "--cpp_out=$(GENDIR)/protos " + grpc_flags +
-              " ".join(["$(location %s)" % s for s in srcs]),
+        cmd = check + (("[ -f %s/%s ] || { echo \"%s/%s is missing: run apt-get install " +
+                        "grpc-proto (or ./kip test)\" >&2; exit 1; }; ") %
+                       (system_root, system_proto, system_root, system_proto)
+                       if system_proto else "") +
+              _PROTOC + " " + import_root + " -I/usr/include " +
+              "--cpp_out=$(GENDIR)/protos " + grpc_flags + " ".join(proto_files),
     )
     proto_deps = ["//bazel:protobuf"]
     if grpc:

@@ -1,5 +1,5 @@
 // kip_token: mints a development bearer token from a PEM private key.
-//   kip_token --private_key=.kip/keys/token_signing.key --role=clinician \
+//   kip_token --private_key=.kip/keys/token_signing.key --role=clinician
 //             --sub=dev-clinician --site=local --ttl=720h
 #include <cstdio>
 #include <fstream>

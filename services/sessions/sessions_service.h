@@ -1,0 +1,74 @@
+// kip.sessions.v1.SessionLogService adapter: proto <-> event log store, status
+// mapping. RPCs whose logic has not landed answer UNIMPLEMENTED.
+#ifndef KIP_SERVICES_SESSIONS_SESSIONS_SERVICE_H_
+#define KIP_SERVICES_SESSIONS_SESSIONS_SERVICE_H_
+
+#include "kip/sessions/v1/sessions.grpc.pb.h"
+#include "services/common/authenticator.h"
+#include "services/common/rpc_guard.h"
+
+namespace kip::sessions {
+
+class SessionLogServiceImpl final : public kip::sessions::v1::SessionLogService::CallbackService {
+ public:
+  explicit SessionLogServiceImpl(const Authenticator& authenticator);
+
+  grpc::ServerUnaryReactor* CreateStudy(grpc::CallbackServerContext* context,
+      const kip::sessions::v1::CreateStudyRequest* request,
+      kip::sessions::v1::CreateStudyResponse* response) override;
+  grpc::ServerUnaryReactor* GetStudy(grpc::CallbackServerContext* context,
+      const kip::sessions::v1::GetStudyRequest* request,
+      kip::sessions::v1::GetStudyResponse* response) override;
+  grpc::ServerUnaryReactor* ListStudies(grpc::CallbackServerContext* context,
+      const kip::sessions::v1::ListStudiesRequest* request,
+      kip::sessions::v1::ListStudiesResponse* response) override;
+  grpc::ServerUnaryReactor* EnrollPatient(grpc::CallbackServerContext* context,
+      const kip::sessions::v1::EnrollPatientRequest* request,
+      kip::sessions::v1::EnrollPatientResponse* response) override;
+  grpc::ServerUnaryReactor* GetPatient(grpc::CallbackServerContext* context,
+      const kip::sessions::v1::GetPatientRequest* request,
+      kip::sessions::v1::GetPatientResponse* response) override;
+  grpc::ServerUnaryReactor* StartSession(grpc::CallbackServerContext* context,
+      const kip::sessions::v1::StartSessionRequest* request,
+      kip::sessions::v1::StartSessionResponse* response) override;
+  grpc::ServerUnaryReactor* GetSession(grpc::CallbackServerContext* context,
+      const kip::sessions::v1::GetSessionRequest* request,
+      kip::sessions::v1::GetSessionResponse* response) override;
+  grpc::ServerUnaryReactor* ListSessions(grpc::CallbackServerContext* context,
+      const kip::sessions::v1::ListSessionsRequest* request,
+      kip::sessions::v1::ListSessionsResponse* response) override;
+  grpc::ServerUnaryReactor* AppendEvents(grpc::CallbackServerContext* context,
+      const kip::sessions::v1::AppendEventsRequest* request,
+      kip::sessions::v1::AppendEventsResponse* response) override;
+  grpc::ServerUnaryReactor* GetCumulativeDose(grpc::CallbackServerContext* context,
+      const kip::sessions::v1::GetCumulativeDoseRequest* request,
+      kip::sessions::v1::GetCumulativeDoseResponse* response) override;
+  grpc::ServerUnaryReactor* VerifySession(grpc::CallbackServerContext* context,
+      const kip::sessions::v1::VerifySessionRequest* request,
+      kip::sessions::v1::VerifySessionResponse* response) override;
+  grpc::ServerUnaryReactor* GetCheckpoint(grpc::CallbackServerContext* context,
+      const kip::sessions::v1::GetCheckpointRequest* request,
+      kip::sessions::v1::GetCheckpointResponse* response) override;
+  grpc::ServerUnaryReactor* GetInclusionProof(grpc::CallbackServerContext* context,
+      const kip::sessions::v1::GetInclusionProofRequest* request,
+      kip::sessions::v1::GetInclusionProofResponse* response) override;
+  grpc::ServerUnaryReactor* GetConsistencyProof(grpc::CallbackServerContext* context,
+      const kip::sessions::v1::GetConsistencyProofRequest* request,
+      kip::sessions::v1::GetConsistencyProofResponse* response) override;
+  grpc::ServerUnaryReactor* ListReadAudit(grpc::CallbackServerContext* context,
+      const kip::sessions::v1::ListReadAuditRequest* request,
+      kip::sessions::v1::ListReadAuditResponse* response) override;
+  grpc::ServerWriteReactor<kip::sessions::v1::StreamEventsResponse>* StreamEvents(
+      grpc::CallbackServerContext* context,
+      const kip::sessions::v1::StreamEventsRequest* request) override;
+  grpc::ServerWriteReactor<kip::sessions::v1::ExportStudyResponse>* ExportStudy(
+      grpc::CallbackServerContext* context,
+      const kip::sessions::v1::ExportStudyRequest* request) override;
+
+ private:
+  RpcGuard guard_;
+};
+
+}  // namespace kip::sessions
+
+#endif  // KIP_SERVICES_SESSIONS_SESSIONS_SERVICE_H_
