@@ -4,7 +4,6 @@
 
 #include <vector>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
@@ -56,12 +55,6 @@ absl::Status AccessPolicy::CheckCoversService() const {
       "access policy of ", service_, ": no roles for [",
       absl::StrJoin(uncovered, ", "), "]; rules for unknown methods [",
       absl::StrJoin(unknown, ", "), "]"));
-}
-
-bool IsPublicMethod(absl::string_view full_method) {
-  return absl::StartsWith(full_method, "/grpc.health.v1.Health/") ||
-         absl::StartsWith(full_method, "/grpc.reflection.v1alpha.ServerReflection/") ||
-         absl::StartsWith(full_method, "/grpc.reflection.v1.ServerReflection/");
 }
 
 }  // namespace kip

@@ -41,9 +41,6 @@ class AccessPolicy {
   absl::flat_hash_map<std::string, std::set<Role>> roles_by_method_;
 };
 
-// Methods that need no token: the standard health service and reflection.
-bool IsPublicMethod(absl::string_view full_method);
-
 }  // namespace kip
 
 #endif  // KIP_SERVICES_COMMON_ACCESS_POLICY_H_

@@ -51,13 +51,6 @@ TEST(AccessPolicyTest, CoverageCheckNamesMissingAndUnknownMethods) {
   EXPECT_FALSE(AccessPolicy("no.such.Service", {}).CheckCoversService().ok());
 }
 
-TEST(AccessPolicyTest, HealthAndReflectionArePublic) {
-  EXPECT_TRUE(IsPublicMethod("/grpc.health.v1.Health/Check"));
-  EXPECT_TRUE(IsPublicMethod("/grpc.health.v1.Health/Watch"));
-  EXPECT_TRUE(IsPublicMethod("/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"));
-  EXPECT_FALSE(IsPublicMethod("/kip.dosing.v1.DosingService/PlanCourse"));
-}
-
 TEST(RoleTest, NamesRoundTrip) {
   for (Role role : {Role::kDevice, Role::kClinician, Role::kResearcher, Role::kAdmin}) {
     EXPECT_EQ(ParseRole(RoleName(role)), role);
