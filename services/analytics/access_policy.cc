@@ -9,11 +9,14 @@ const AccessPolicy& AnalyticsAccessPolicy() {
   static const AccessPolicy* const kPolicy = new AccessPolicy(
       "kip.analytics.v1.AnalyticsService",
       {
-          {"RunMetaAnalysis", {Role::kClinician, Role::kResearcher, Role::kAdmin}},
+          {"RunMetaAnalysis",
+           {Role::kClinician, Role::kResearcher, Role::kAdmin}},
           {"ComputeStudyOutcomes", {Role::kResearcher, Role::kAdmin}},
           {"AnalyzeBaselinePredictors", {Role::kResearcher, Role::kAdmin}},
-          {"RenderForestPlot", {Role::kClinician, Role::kResearcher, Role::kAdmin}},
-          {"RenderFunnelPlot", {Role::kClinician, Role::kResearcher, Role::kAdmin}},
+          {"RenderForestPlot",
+           {Role::kClinician, Role::kResearcher, Role::kAdmin}},
+          {"RenderFunnelPlot",
+           {Role::kClinician, Role::kResearcher, Role::kAdmin}},
       });
   return *kPolicy;
 }

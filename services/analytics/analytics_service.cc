@@ -10,7 +10,8 @@ AnalyticsServiceImpl::AnalyticsServiceImpl(const Authenticator& authenticator)
     : guard_(authenticator, AnalyticsAccessPolicy()) {}
 
 grpc::ServerUnaryReactor* AnalyticsServiceImpl::RunMetaAnalysis(
-    grpc::CallbackServerContext* context, const v1::RunMetaAnalysisRequest* /*request*/,
+    grpc::CallbackServerContext* context,
+    const v1::RunMetaAnalysisRequest* /*request*/,
     v1::RunMetaAnalysisResponse* /*response*/) {
   return guard_.Unary(context, "RunMetaAnalysis", [](const Principal&) {
     return NotYetImplemented("RunMetaAnalysis", "issue #5");
@@ -18,7 +19,8 @@ grpc::ServerUnaryReactor* AnalyticsServiceImpl::RunMetaAnalysis(
 }
 
 grpc::ServerUnaryReactor* AnalyticsServiceImpl::ComputeStudyOutcomes(
-    grpc::CallbackServerContext* context, const v1::ComputeStudyOutcomesRequest* /*request*/,
+    grpc::CallbackServerContext* context,
+    const v1::ComputeStudyOutcomesRequest* /*request*/,
     v1::ComputeStudyOutcomesResponse* /*response*/) {
   return guard_.Unary(context, "ComputeStudyOutcomes", [](const Principal&) {
     return NotYetImplemented("ComputeStudyOutcomes", "issue #5");
@@ -26,15 +28,18 @@ grpc::ServerUnaryReactor* AnalyticsServiceImpl::ComputeStudyOutcomes(
 }
 
 grpc::ServerUnaryReactor* AnalyticsServiceImpl::AnalyzeBaselinePredictors(
-    grpc::CallbackServerContext* context, const v1::AnalyzeBaselinePredictorsRequest* /*request*/,
+    grpc::CallbackServerContext* context,
+    const v1::AnalyzeBaselinePredictorsRequest* /*request*/,
     v1::AnalyzeBaselinePredictorsResponse* /*response*/) {
-  return guard_.Unary(context, "AnalyzeBaselinePredictors", [](const Principal&) {
-    return NotYetImplemented("AnalyzeBaselinePredictors", "issue #5");
-  });
+  return guard_.Unary(
+      context, "AnalyzeBaselinePredictors", [](const Principal&) {
+        return NotYetImplemented("AnalyzeBaselinePredictors", "issue #5");
+      });
 }
 
 grpc::ServerUnaryReactor* AnalyticsServiceImpl::RenderForestPlot(
-    grpc::CallbackServerContext* context, const v1::RenderForestPlotRequest* /*request*/,
+    grpc::CallbackServerContext* context,
+    const v1::RenderForestPlotRequest* /*request*/,
     v1::RenderForestPlotResponse* /*response*/) {
   return guard_.Unary(context, "RenderForestPlot", [](const Principal&) {
     return NotYetImplemented("RenderForestPlot", "issue #5");
@@ -42,7 +47,8 @@ grpc::ServerUnaryReactor* AnalyticsServiceImpl::RenderForestPlot(
 }
 
 grpc::ServerUnaryReactor* AnalyticsServiceImpl::RenderFunnelPlot(
-    grpc::CallbackServerContext* context, const v1::RenderFunnelPlotRequest* /*request*/,
+    grpc::CallbackServerContext* context,
+    const v1::RenderFunnelPlotRequest* /*request*/,
     v1::RenderFunnelPlotResponse* /*response*/) {
   return guard_.Unary(context, "RenderFunnelPlot", [](const Principal&) {
     return NotYetImplemented("RenderFunnelPlot", "issue #5");

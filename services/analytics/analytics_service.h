@@ -9,23 +9,29 @@
 
 namespace kip::analytics {
 
-class AnalyticsServiceImpl final : public kip::analytics::v1::AnalyticsService::CallbackService {
+class AnalyticsServiceImpl final
+    : public kip::analytics::v1::AnalyticsService::CallbackService {
  public:
   explicit AnalyticsServiceImpl(const Authenticator& authenticator);
 
-  grpc::ServerUnaryReactor* RunMetaAnalysis(grpc::CallbackServerContext* context,
+  grpc::ServerUnaryReactor* RunMetaAnalysis(
+      grpc::CallbackServerContext* context,
       const kip::analytics::v1::RunMetaAnalysisRequest* request,
       kip::analytics::v1::RunMetaAnalysisResponse* response) override;
-  grpc::ServerUnaryReactor* ComputeStudyOutcomes(grpc::CallbackServerContext* context,
+  grpc::ServerUnaryReactor* ComputeStudyOutcomes(
+      grpc::CallbackServerContext* context,
       const kip::analytics::v1::ComputeStudyOutcomesRequest* request,
       kip::analytics::v1::ComputeStudyOutcomesResponse* response) override;
-  grpc::ServerUnaryReactor* AnalyzeBaselinePredictors(grpc::CallbackServerContext* context,
+  grpc::ServerUnaryReactor* AnalyzeBaselinePredictors(
+      grpc::CallbackServerContext* context,
       const kip::analytics::v1::AnalyzeBaselinePredictorsRequest* request,
       kip::analytics::v1::AnalyzeBaselinePredictorsResponse* response) override;
-  grpc::ServerUnaryReactor* RenderForestPlot(grpc::CallbackServerContext* context,
+  grpc::ServerUnaryReactor* RenderForestPlot(
+      grpc::CallbackServerContext* context,
       const kip::analytics::v1::RenderForestPlotRequest* request,
       kip::analytics::v1::RenderForestPlotResponse* response) override;
-  grpc::ServerUnaryReactor* RenderFunnelPlot(grpc::CallbackServerContext* context,
+  grpc::ServerUnaryReactor* RenderFunnelPlot(
+      grpc::CallbackServerContext* context,
       const kip::analytics::v1::RenderFunnelPlotRequest* request,
       kip::analytics::v1::RenderFunnelPlotResponse* response) override;
 

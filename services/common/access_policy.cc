@@ -26,7 +26,8 @@ absl::Status AccessPolicy::Authorize(const Principal& principal,
                                      absl::string_view full_method) const {
   const std::string prefix = absl::StrCat("/", service_, "/");
   absl::string_view method = full_method;
-  if (!absl::ConsumePrefix(&method, prefix) || !Allows(principal.role, method)) {
+  if (!absl::ConsumePrefix(&method, prefix) ||
+      !Allows(principal.role, method)) {
     return absl::PermissionDeniedError(absl::StrCat(
         "role '", RoleName(principal.role), "' may not call ", full_method));
   }
@@ -35,7 +36,8 @@ absl::Status AccessPolicy::Authorize(const Principal& principal,
 
 absl::Status AccessPolicy::CheckCoversService() const {
   const google::protobuf::ServiceDescriptor* descriptor =
-      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service_);
+      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+          service_);
   if (descriptor == nullptr) {
     return absl::FailedPreconditionError(
         absl::StrCat("access policy names unknown service ", service_));
@@ -48,7 +50,8 @@ absl::Status AccessPolicy::CheckCoversService() const {
   }
   std::vector<std::string> unknown;
   for (const auto& [method, roles] : roles_by_method_) {
-    if (descriptor->FindMethodByName(method) == nullptr) unknown.push_back(method);
+    if (descriptor->FindMethodByName(method) == nullptr)
+      unknown.push_back(method);
   }
   if (uncovered.empty() && unknown.empty()) return absl::OkStatus();
   return absl::FailedPreconditionError(absl::StrCat(

@@ -18,10 +18,12 @@ namespace kip {
 
 class AccessPolicy {
  public:
-  // `service` is the full proto service name, e.g. "kip.dosing.v1.DosingService";
-  // rules map a method name ("PlanCourse") to the roles allowed to call it.
-  AccessPolicy(std::string service,
-               std::initializer_list<std::pair<const char*, std::set<Role>>> rules);
+  // `service` is the full proto service name, e.g.
+  // "kip.dosing.v1.DosingService"; rules map a method name ("PlanCourse") to
+  // the roles allowed to call it.
+  AccessPolicy(
+      std::string service,
+      std::initializer_list<std::pair<const char*, std::set<Role>>> rules);
 
   const std::string& service() const { return service_; }
 

@@ -7,7 +7,9 @@
 namespace kip {
 namespace {
 
-Principal As(Role role) { return Principal{"sub", role, "site", absl::InfinitePast()}; }
+Principal As(Role role) {
+  return Principal{"sub", role, "site", absl::InfinitePast()};
+}
 
 AccessPolicy Full() {
   return AccessPolicy("kip.dosing.v1.DosingService",
@@ -21,10 +23,16 @@ AccessPolicy Full() {
 
 TEST(AccessPolicyTest, AllowsListedRolesOnly) {
   AccessPolicy policy = Full();
-  EXPECT_TRUE(policy.Authorize(As(Role::kDevice), "/kip.dosing.v1.DosingService/ListProtocols").ok());
-  EXPECT_TRUE(policy.Authorize(As(Role::kResearcher), "/kip.dosing.v1.DosingService/ListProtocols").ok());
-  absl::Status denied =
-      policy.Authorize(As(Role::kClinician), "/kip.dosing.v1.DosingService/ListProtocols");
+  EXPECT_TRUE(policy
+                  .Authorize(As(Role::kDevice),
+                             "/kip.dosing.v1.DosingService/ListProtocols")
+                  .ok());
+  EXPECT_TRUE(policy
+                  .Authorize(As(Role::kResearcher),
+                             "/kip.dosing.v1.DosingService/ListProtocols")
+                  .ok());
+  absl::Status denied = policy.Authorize(
+      As(Role::kClinician), "/kip.dosing.v1.DosingService/ListProtocols");
   EXPECT_EQ(denied.code(), absl::StatusCode::kPermissionDenied);
   EXPECT_NE(denied.message().find("clinician"), absl::string_view::npos);
   EXPECT_NE(denied.message().find("ListProtocols"), absl::string_view::npos);
@@ -32,18 +40,22 @@ TEST(AccessPolicyTest, AllowsListedRolesOnly) {
 
 TEST(AccessPolicyTest, DeniesUnknownMethodsAndOtherServices) {
   AccessPolicy policy = Full();
-  EXPECT_EQ(policy.Authorize(As(Role::kAdmin), "/kip.dosing.v1.DosingService/Nope").code(),
-            absl::StatusCode::kPermissionDenied);
-  EXPECT_EQ(policy.Authorize(As(Role::kAdmin), "/other.Service/GetProtocol").code(),
-            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(
+      policy.Authorize(As(Role::kAdmin), "/kip.dosing.v1.DosingService/Nope")
+          .code(),
+      absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(
+      policy.Authorize(As(Role::kAdmin), "/other.Service/GetProtocol").code(),
+      absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(policy.Authorize(As(Role::kAdmin), "GetProtocol").code(),
             absl::StatusCode::kPermissionDenied);
 }
 
 TEST(AccessPolicyTest, CoverageCheckNamesMissingAndUnknownMethods) {
   EXPECT_TRUE(Full().CheckCoversService().ok());
-  AccessPolicy partial("kip.dosing.v1.DosingService",
-                       {{"ListProtocols", {Role::kAdmin}}, {"PlanCorse", {Role::kAdmin}}});
+  AccessPolicy partial(
+      "kip.dosing.v1.DosingService",
+      {{"ListProtocols", {Role::kAdmin}}, {"PlanCorse", {Role::kAdmin}}});
   absl::Status status = partial.CheckCoversService();
   EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(status.message().find("PlanCourse"), absl::string_view::npos);
@@ -52,7 +64,8 @@ TEST(AccessPolicyTest, CoverageCheckNamesMissingAndUnknownMethods) {
 }
 
 TEST(RoleTest, NamesRoundTrip) {
-  for (Role role : {Role::kDevice, Role::kClinician, Role::kResearcher, Role::kAdmin}) {
+  for (Role role :
+       {Role::kDevice, Role::kClinician, Role::kResearcher, Role::kAdmin}) {
     EXPECT_EQ(ParseRole(RoleName(role)), role);
   }
   EXPECT_FALSE(ParseRole("Admin").has_value());

@@ -20,7 +20,8 @@ using ClientMetadata = std::multimap<grpc::string_ref, grpc::string_ref>;
 
 class Authenticator {
  public:
-  explicit Authenticator(TokenVerifier verifier) : verifier_(std::move(verifier)) {}
+  explicit Authenticator(TokenVerifier verifier)
+      : verifier_(std::move(verifier)) {}
 
   // UNAUTHENTICATED for a missing or bad token, PERMISSION_DENIED for a role
   // the policy does not allow on `full_method`.

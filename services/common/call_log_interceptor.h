@@ -14,7 +14,8 @@ class CallLogInterceptorFactory
     : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
   // `server_name` ("dosing", ...) tags every line; lines go to `out`.
-  explicit CallLogInterceptorFactory(std::string server_name, FILE* out = stderr)
+  explicit CallLogInterceptorFactory(std::string server_name,
+                                     FILE* out = stderr)
       : server_name_(std::move(server_name)), out_(out) {}
 
   grpc::experimental::Interceptor* CreateServerInterceptor(

@@ -1,6 +1,7 @@
 // kip_health_probe: exits 0 when a server's standard health service reports
 // SERVING (for `./kip up` and scripts; Kubernetes uses native grpc probes).
-//   kip_health_probe --addr=127.0.0.1:50051 [--service=kip.dosing.v1.DosingService]
+//   kip_health_probe --addr=127.0.0.1:50051
+//   [--service=kip.dosing.v1.DosingService]
 #include <grpcpp/grpcpp.h>
 
 #include <cstdio>
@@ -17,7 +18,8 @@
 ABSL_FLAG(std::string, addr, "127.0.0.1:50051", "host:port of the server");
 ABSL_FLAG(std::string, service, "", "service name; empty = the whole server");
 ABSL_FLAG(absl::Duration, timeout, absl::Seconds(2), "deadline of the check");
-ABSL_FLAG(std::string, ca_cert, "", "PEM CA to verify a TLS server (enables TLS)");
+ABSL_FLAG(std::string, ca_cert, "",
+          "PEM CA to verify a TLS server (enables TLS)");
 ABSL_FLAG(std::string, client_cert, "", "PEM client certificate for mTLS");
 ABSL_FLAG(std::string, client_key, "", "PEM client key for mTLS");
 
@@ -34,7 +36,8 @@ std::string ReadFileOrEmpty(const std::string& path) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage("Checks a gRPC server's health; exit 0 = SERVING.");
+  absl::SetProgramUsageMessage(
+      "Checks a gRPC server's health; exit 0 = SERVING.");
   absl::ParseCommandLine(argc, argv);
   std::shared_ptr<grpc::ChannelCredentials> credentials =
       grpc::InsecureChannelCredentials();
@@ -48,8 +51,9 @@ int main(int argc, char** argv) {
   auto stub = grpc::health::v1::Health::NewStub(
       grpc::CreateChannel(absl::GetFlag(FLAGS_addr), credentials));
   grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() +
-                       absl::ToChronoMilliseconds(absl::GetFlag(FLAGS_timeout)));
+  context.set_deadline(
+      std::chrono::system_clock::now() +
+      absl::ToChronoMilliseconds(absl::GetFlag(FLAGS_timeout)));
   grpc::health::v1::HealthCheckRequest request;
   request.set_service(absl::GetFlag(FLAGS_service));
   grpc::health::v1::HealthCheckResponse response;
@@ -60,7 +64,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string name =
-      grpc::health::v1::HealthCheckResponse::ServingStatus_Name(response.status());
+      grpc::health::v1::HealthCheckResponse::ServingStatus_Name(
+          response.status());
   std::printf("%s\n", name.c_str());
-  return response.status() == grpc::health::v1::HealthCheckResponse::SERVING ? 0 : 1;
+  return response.status() == grpc::health::v1::HealthCheckResponse::SERVING
+             ? 0
+             : 1;
 }

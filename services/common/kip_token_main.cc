@@ -24,7 +24,9 @@ int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   const std::string role = absl::GetFlag(FLAGS_role);
   if (!kip::ParseRole(role).has_value()) {
-    std::fprintf(stderr, "kip_token: --role must be device, clinician, researcher or admin\n");
+    std::fprintf(
+        stderr,
+        "kip_token: --role must be device, clinician, researcher or admin\n");
     return 2;
   }
   if (absl::GetFlag(FLAGS_sub).empty() || absl::GetFlag(FLAGS_site).empty()) {
@@ -48,10 +50,12 @@ int main(int argc, char** argv) {
                  std::string(signer.status().message()).c_str());
     return 2;
   }
-  auto token = signer->Sign({absl::GetFlag(FLAGS_sub), role, absl::GetFlag(FLAGS_site),
-                             absl::Now() + absl::GetFlag(FLAGS_ttl), std::nullopt});
+  auto token =
+      signer->Sign({absl::GetFlag(FLAGS_sub), role, absl::GetFlag(FLAGS_site),
+                    absl::Now() + absl::GetFlag(FLAGS_ttl), std::nullopt});
   if (!token.ok()) {
-    std::fprintf(stderr, "kip_token: %s\n", std::string(token.status().message()).c_str());
+    std::fprintf(stderr, "kip_token: %s\n",
+                 std::string(token.status().message()).c_str());
     return 1;
   }
   std::printf("%s\n", token->c_str());

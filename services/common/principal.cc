@@ -4,16 +4,21 @@ namespace kip {
 
 absl::string_view RoleName(Role role) {
   switch (role) {
-    case Role::kDevice: return "device";
-    case Role::kClinician: return "clinician";
-    case Role::kResearcher: return "researcher";
-    case Role::kAdmin: return "admin";
+    case Role::kDevice:
+      return "device";
+    case Role::kClinician:
+      return "clinician";
+    case Role::kResearcher:
+      return "researcher";
+    case Role::kAdmin:
+      return "admin";
   }
   return "unknown";
 }
 
 std::optional<Role> ParseRole(absl::string_view name) {
-  for (Role role : {Role::kDevice, Role::kClinician, Role::kResearcher, Role::kAdmin}) {
+  for (Role role :
+       {Role::kDevice, Role::kClinician, Role::kResearcher, Role::kAdmin}) {
     if (RoleName(role) == name) return role;
   }
   return std::nullopt;

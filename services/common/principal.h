@@ -19,8 +19,8 @@ std::optional<Role> ParseRole(absl::string_view name);
 struct Principal {
   std::string subject;  // `sub`
   Role role = Role::kDevice;
-  std::string site;     // `site`
-  absl::Time expires;   // `exp`
+  std::string site;    // `site`
+  absl::Time expires;  // `exp`
 };
 
 }  // namespace kip

@@ -1,7 +1,7 @@
 // Runs service handlers only for authenticated, authorized callers. gRPC C++
 // server interceptors cannot refuse a call (grpc/grpc#24017), so every handler
-// of every KIP service enters through RpcGuard; the integration tests call every
-// RPC of every service without a token to prove none is missed.
+// of every KIP service enters through RpcGuard; the integration tests call
+// every RPC of every service without a token to prove none is missed.
 //
 //   grpc::ServerUnaryReactor* PlanCourse(grpc::CallbackServerContext* ctx,
 //                                        const Req* req, Resp* resp) override {
@@ -28,7 +28,9 @@ namespace kip {
 template <typename Response>
 class FinishedWriteReactor : public grpc::ServerWriteReactor<Response> {
  public:
-  explicit FinishedWriteReactor(const grpc::Status& status) { this->Finish(status); }
+  explicit FinishedWriteReactor(const grpc::Status& status) {
+    this->Finish(status);
+  }
   void OnDone() override { delete this; }
 };
 
@@ -51,16 +53,17 @@ class RpcGuard {
                                   Handler&& handler) const {
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
     absl::StatusOr<Principal> caller = Check(context, method);
-    reactor->Finish(ToGrpcStatus(caller.ok() ? handler(*caller) : caller.status()));
+    reactor->Finish(
+        ToGrpcStatus(caller.ok() ? handler(*caller) : caller.status()));
     return reactor;
   }
 
   // For streaming RPCs: `start(const Principal&)` returns the reactor that
   // serves the stream; callers who fail the check get a finished one.
   template <typename Response, typename Start>
-  grpc::ServerWriteReactor<Response>* Stream(grpc::CallbackServerContext* context,
-                                             absl::string_view method,
-                                             Start&& start) const {
+  grpc::ServerWriteReactor<Response>* Stream(
+      grpc::CallbackServerContext* context, absl::string_view method,
+      Start&& start) const {
     absl::StatusOr<Principal> caller = Check(context, method);
     if (!caller.ok()) {
       return new FinishedWriteReactor<Response>(ToGrpcStatus(caller.status()));

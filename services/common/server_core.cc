@@ -19,11 +19,14 @@ namespace {
 
 absl::StatusOr<std::string> ReadPem(const std::string& path, const char* flag) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::InvalidArgumentError(absl::StrCat("--", flag, ": cannot read ", path));
+  if (!in)
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", flag, ": cannot read ", path));
   std::stringstream text;
   text << in.rdbuf();
   if (text.str().find("-----BEGIN") == std::string::npos) {
-    return absl::InvalidArgumentError(absl::StrCat("--", flag, ": ", path, " is not PEM"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", flag, ": ", path, " is not PEM"));
   }
   return text.str();
 }
@@ -40,7 +43,8 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
           ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
           : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
   if (!options.client_ca_path.empty()) {
-    absl::StatusOr<std::string> ca = ReadPem(options.client_ca_path, "client_ca");
+    absl::StatusOr<std::string> ca =
+        ReadPem(options.client_ca_path, "client_ca");
     if (!ca.ok()) return ca.status();
     ssl.pem_root_certs = *ca;
   }
@@ -48,14 +52,17 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
   return grpc::SslServerCredentials(ssl);
 }
 
-int Millis(absl::Duration d) { return static_cast<int>(absl::ToInt64Milliseconds(d)); }
+int Millis(absl::Duration d) {
+  return static_cast<int>(absl::ToInt64Milliseconds(d));
+}
 
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ServerCore>> ServerCore::Start(
     const ServerOptions& options, const std::vector<HostedService>& services) {
   for (const HostedService& hosted : services) {
-    if (absl::Status covered = hosted.policy->CheckCoversService(); !covered.ok()) {
+    if (absl::Status covered = hosted.policy->CheckCoversService();
+        !covered.ok()) {
       return covered;
     }
   }
@@ -70,26 +77,29 @@ absl::StatusOr<std::unique_ptr<ServerCore>> ServerCore::Start(
   builder.AddListeningPort(options.listen_address, *credentials, &port);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(options.max_message_bytes);
-  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, Millis(options.keepalive_time));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS,
+                             Millis(options.keepalive_time));
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS,
                              Millis(options.keepalive_timeout));
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
   // Clients may ping once every 30 s (the SDK pings at most once a minute).
-  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
-                             30'000);
+  builder.AddChannelArgument(
+      GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 30'000);
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 2);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
                              Millis(options.max_connection_age));
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
                              Millis(options.max_connection_age_grace));
   if (options.call_log) {
-    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+    std::vector<
+        std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
         interceptors;
     interceptors.push_back(
         std::make_unique<CallLogInterceptorFactory>(options.server_name));
     builder.experimental().SetInterceptorCreators(std::move(interceptors));
   }
-  for (const HostedService& hosted : services) builder.RegisterService(hosted.service);
+  for (const HostedService& hosted : services)
+    builder.RegisterService(hosted.service);
 
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
@@ -101,13 +111,15 @@ absl::StatusOr<std::unique_ptr<ServerCore>> ServerCore::Start(
   for (const HostedService& hosted : services) {
     health->SetServingStatus(hosted.policy->service(), true);
   }
-  return std::unique_ptr<ServerCore>(new ServerCore(options, std::move(server), port));
+  return std::unique_ptr<ServerCore>(
+      new ServerCore(options, std::move(server), port));
 }
 
 void ServerCore::Shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
-  // Load balancers and kubelet see NOT_SERVING first and stop sending new calls.
+  // Load balancers and kubelet see NOT_SERVING first and stop sending new
+  // calls.
   server_->GetHealthCheckService()->SetServingStatus(false);
   absl::SleepFor(options_.drain_delay);
   server_->Shutdown(std::chrono::system_clock::now() +
@@ -149,7 +161,8 @@ int WaitForTerminationSignal() {
 
 int RunServerUntilSignal(const ServerOptions& options,
                          const std::vector<HostedService>& services) {
-  absl::StatusOr<std::unique_ptr<ServerCore>> core = ServerCore::Start(options, services);
+  absl::StatusOr<std::unique_ptr<ServerCore>> core =
+      ServerCore::Start(options, services);
   if (!core.ok()) {
     std::fprintf(stderr, "%s_server: %s\n", options.server_name.c_str(),
                  core.status().ToString().c_str());
@@ -163,12 +176,12 @@ int RunServerUntilSignal(const ServerOptions& options,
   }
   std::fprintf(stderr, "%s_server: serving on port %d (%s)\n",
                options.server_name.c_str(), (*core)->port(),
-               options.tls_cert_path.empty() ? "plaintext"
+               options.tls_cert_path.empty()    ? "plaintext"
                : options.client_ca_path.empty() ? "TLS"
                                                 : "mTLS");
   const int signal = WaitForTerminationSignal();
-  std::fprintf(stderr, "%s_server: signal %d, draining\n", options.server_name.c_str(),
-               signal);
+  std::fprintf(stderr, "%s_server: signal %d, draining\n",
+               options.server_name.c_str(), signal);
   (*core)->Shutdown();
   std::fprintf(stderr, "%s_server: stopped\n", options.server_name.c_str());
   return 0;

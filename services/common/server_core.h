@@ -42,7 +42,8 @@ class ServerCore {
   ~ServerCore();
 
  private:
-  ServerCore(ServerOptions options, std::unique_ptr<grpc::Server> server, int port)
+  ServerCore(ServerOptions options, std::unique_ptr<grpc::Server> server,
+             int port)
       : options_(std::move(options)), server_(std::move(server)), port_(port) {}
   ServerOptions options_;
   std::unique_ptr<grpc::Server> server_;

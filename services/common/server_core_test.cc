@@ -24,14 +24,14 @@ using ::grpc::health::v1::HealthCheckRequest;
 using ::grpc::health::v1::HealthCheckResponse;
 
 const AccessPolicy& TestPolicy() {
-  static const AccessPolicy* const policy = new AccessPolicy(
-      "kip.dosing.v1.DosingService",
-      {{"ListProtocols", {Role::kClinician}},
-       {"GetProtocol", {Role::kClinician}},
-       {"PlanCourse", {Role::kClinician}},
-       {"ValidateProgram", {Role::kClinician}},
-       {"ProposeTitration", {Role::kClinician}},
-       {"PredictConcentration", {Role::kClinician}}});
+  static const AccessPolicy* const policy =
+      new AccessPolicy("kip.dosing.v1.DosingService",
+                       {{"ListProtocols", {Role::kClinician}},
+                        {"GetProtocol", {Role::kClinician}},
+                        {"PlanCourse", {Role::kClinician}},
+                        {"ValidateProgram", {Role::kClinician}},
+                        {"ProposeTitration", {Role::kClinician}},
+                        {"PredictConcentration", {Role::kClinician}}});
   return *policy;
 }
 
@@ -40,9 +40,9 @@ class SlowService final : public dosing::DosingService::CallbackService {
  public:
   SlowService(const Authenticator& auth, absl::Duration delay)
       : guard_(auth, TestPolicy()), delay_(delay) {}
-  grpc::ServerUnaryReactor* ListProtocols(grpc::CallbackServerContext* context,
-                                          const dosing::ListProtocolsRequest*,
-                                          dosing::ListProtocolsResponse* response) override {
+  grpc::ServerUnaryReactor* ListProtocols(
+      grpc::CallbackServerContext* context, const dosing::ListProtocolsRequest*,
+      dosing::ListProtocolsResponse* response) override {
     started_.Notify();
     return guard_.Unary(context, "ListProtocols", [&](const Principal&) {
       absl::SleepFor(delay_);
@@ -67,8 +67,8 @@ class ServerCoreTest : public ::testing::Test {
     auth_ = std::make_unique<Authenticator>(*std::move(verifier));
     auto signer = TokenSigner::FromPrivateKeyPem(keys.private_pem);
     ASSERT_TRUE(signer.ok());
-    auto token = signer->Sign(
-        {"dr-a", "clinician", "site-a", absl::Now() + absl::Hours(1), std::nullopt});
+    auto token = signer->Sign({"dr-a", "clinician", "site-a",
+                               absl::Now() + absl::Hours(1), std::nullopt});
     ASSERT_TRUE(token.ok());
     token_ = *token;
     options_.server_name = "test";
@@ -89,18 +89,21 @@ class ServerCoreTest : public ::testing::Test {
                     grpc::InsecureChannelCredentials()) {
     grpc::ChannelArguments args;
     args.SetSslTargetNameOverride("localhost");
-    return grpc::CreateCustomChannel("127.0.0.1:" + std::to_string(port), creds, args);
+    return grpc::CreateCustomChannel("127.0.0.1:" + std::to_string(port), creds,
+                                     args);
   }
 
   static grpc::Status CheckHealth(const std::shared_ptr<grpc::Channel>& channel,
                                   const std::string& service,
                                   HealthCheckResponse::ServingStatus* status) {
     grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::seconds(5));
     HealthCheckRequest request;
     request.set_service(service);
     HealthCheckResponse response;
-    grpc::Status rpc = Health::NewStub(channel)->Check(&context, request, &response);
+    grpc::Status rpc =
+        Health::NewStub(channel)->Check(&context, request, &response);
     *status = response.status();
     return rpc;
   }
@@ -108,7 +111,8 @@ class ServerCoreTest : public ::testing::Test {
   grpc::Status ListProtocols(const std::shared_ptr<grpc::Channel>& channel) {
     grpc::ClientContext context;
     context.AddMetadata("authorization", "Bearer " + token_);
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::seconds(10));
     dosing::ListProtocolsResponse response;
     return dosing::DosingService::NewStub(channel)->ListProtocols(
         &context, dosing::ListProtocolsRequest(), &response);
@@ -150,7 +154,8 @@ TEST_F(ServerCoreTest, ShutdownDrainsAndCompletesInFlightCalls) {
   HealthCheckResponse::ServingStatus status;
   ASSERT_TRUE(CheckHealth(channel, "", &status).ok());
   EXPECT_EQ(status, HealthCheckResponse::NOT_SERVING);
-  ASSERT_TRUE(CheckHealth(channel, "kip.dosing.v1.DosingService", &status).ok());
+  ASSERT_TRUE(
+      CheckHealth(channel, "kip.dosing.v1.DosingService", &status).ok());
   EXPECT_EQ(status, HealthCheckResponse::NOT_SERVING);
 
   stopper.join();
@@ -209,8 +214,10 @@ TEST_F(ServerCoreTest, RefusesToStartWithAPolicyThatMissesAnRpc) {
 
 TEST_F(ServerCoreTest, TlsServerRefusesPlaintextAndServesTls) {
   testing::TestPki pki = testing::NewTestPki();
-  options_.tls_cert_path = testing::WriteTempFile("server.crt", pki.server.cert_pem);
-  options_.tls_key_path = testing::WriteTempFile("server.key", pki.server.key_pem);
+  options_.tls_cert_path =
+      testing::WriteTempFile("server.crt", pki.server.cert_pem);
+  options_.tls_key_path =
+      testing::WriteTempFile("server.key", pki.server.key_pem);
   SlowService service(*auth_, absl::ZeroDuration());
   std::unique_ptr<ServerCore> core = StartOrDie(&service);
   ASSERT_NE(core, nullptr);
@@ -228,8 +235,10 @@ TEST_F(ServerCoreTest, TlsServerRefusesPlaintextAndServesTls) {
 TEST_F(ServerCoreTest, MutualTlsRequiresAClientCertificateFromTheCa) {
   testing::TestPki pki = testing::NewTestPki();
   testing::TestPki other = testing::NewTestPki();
-  options_.tls_cert_path = testing::WriteTempFile("server.crt", pki.server.cert_pem);
-  options_.tls_key_path = testing::WriteTempFile("server.key", pki.server.key_pem);
+  options_.tls_cert_path =
+      testing::WriteTempFile("server.crt", pki.server.cert_pem);
+  options_.tls_key_path =
+      testing::WriteTempFile("server.key", pki.server.key_pem);
   options_.client_ca_path = testing::WriteTempFile("ca.crt", pki.ca.cert_pem);
   SlowService service(*auth_, absl::ZeroDuration());
   std::unique_ptr<ServerCore> core = StartOrDie(&service);
@@ -238,21 +247,24 @@ TEST_F(ServerCoreTest, MutualTlsRequiresAClientCertificateFromTheCa) {
 
   grpc::SslCredentialsOptions no_cert;
   no_cert.pem_root_certs = pki.ca.cert_pem;
-  EXPECT_FALSE(
-      CheckHealth(Channel(core->port(), grpc::SslCredentials(no_cert)), "", &status).ok());
+  EXPECT_FALSE(CheckHealth(Channel(core->port(), grpc::SslCredentials(no_cert)),
+                           "", &status)
+                   .ok());
 
   grpc::SslCredentialsOptions foreign_cert = no_cert;
   foreign_cert.pem_private_key = other.client.key_pem;
   foreign_cert.pem_cert_chain = other.client.cert_pem;
   EXPECT_FALSE(
-      CheckHealth(Channel(core->port(), grpc::SslCredentials(foreign_cert)), "", &status)
+      CheckHealth(Channel(core->port(), grpc::SslCredentials(foreign_cert)), "",
+                  &status)
           .ok());
 
   grpc::SslCredentialsOptions with_cert = no_cert;
   with_cert.pem_private_key = pki.client.key_pem;
   with_cert.pem_cert_chain = pki.client.cert_pem;
   ASSERT_TRUE(
-      CheckHealth(Channel(core->port(), grpc::SslCredentials(with_cert)), "", &status)
+      CheckHealth(Channel(core->port(), grpc::SslCredentials(with_cert)), "",
+                  &status)
           .ok());
   EXPECT_EQ(status, HealthCheckResponse::SERVING);
 }

@@ -9,7 +9,8 @@
 
 namespace kip {
 
-ServerSetup InitServerOrExit(int argc, char** argv, const std::string& server_name,
+ServerSetup InitServerOrExit(int argc, char** argv,
+                             const std::string& server_name,
                              const std::string& default_listen_address,
                              const std::string& usage) {
   // Before gRPC starts any thread, so that only sigwait() sees SIGTERM/SIGINT.

@@ -17,7 +17,8 @@ struct ServerSetup {
   std::unique_ptr<Authenticator> authenticator;
 };
 
-ServerSetup InitServerOrExit(int argc, char** argv, const std::string& server_name,
+ServerSetup InitServerOrExit(int argc, char** argv,
+                             const std::string& server_name,
                              const std::string& default_listen_address,
                              const std::string& usage);
 

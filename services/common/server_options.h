@@ -1,4 +1,5 @@
-// Settings every KIP server shares, read from absl flags by ServerOptionsFromFlags.
+// Settings every KIP server shares, read from absl flags by
+// ServerOptionsFromFlags.
 #ifndef KIP_SERVICES_COMMON_SERVER_OPTIONS_H_
 #define KIP_SERVICES_COMMON_SERVER_OPTIONS_H_
 
@@ -11,16 +12,20 @@
 namespace kip {
 
 struct ServerOptions {
-  std::string server_name;      // "dosing", "sessions", "analytics"
-  std::string listen_address;   // host:port; port 0 = OS-chosen
-  std::string tls_cert_path;    // PEM; empty = plaintext (loopback development only)
+  std::string server_name;     // "dosing", "sessions", "analytics"
+  std::string listen_address;  // host:port; port 0 = OS-chosen
+  std::string
+      tls_cert_path;  // PEM; empty = plaintext (loopback development only)
   std::string tls_key_path;
-  std::string client_ca_path;   // PEM; set = mTLS, clients must present a cert it signed
-  std::vector<std::string> auth_public_key_paths;  // PEM public keys verifying tokens
-  std::string data_dir;         // where a service keeps its files
-  std::string port_file;        // if set, the bound port is written here once serving
-  absl::Duration drain_delay = absl::Seconds(2);      // NOT_SERVING before Shutdown
-  absl::Duration shutdown_grace = absl::Seconds(10);  // in-flight calls may finish
+  std::string
+      client_ca_path;  // PEM; set = mTLS, clients must present a cert it signed
+  std::vector<std::string>
+      auth_public_key_paths;  // PEM public keys verifying tokens
+  std::string data_dir;       // where a service keeps its files
+  std::string port_file;  // if set, the bound port is written here once serving
+  absl::Duration drain_delay = absl::Seconds(2);  // NOT_SERVING before Shutdown
+  absl::Duration shutdown_grace =
+      absl::Seconds(10);  // in-flight calls may finish
   int max_message_bytes = 4 * 1024 * 1024;
   absl::Duration keepalive_time = absl::Seconds(60);
   absl::Duration keepalive_timeout = absl::Seconds(20);

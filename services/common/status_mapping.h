@@ -1,6 +1,7 @@
 // The one place absl::Status and grpc::Status are converted into each other.
-// Their codes are numerically identical (both follow google.rpc.Code); gRPC 1.51
-// has no public converter, so the adapters call these and nothing else.
+// Their codes are numerically identical (both follow google.rpc.Code);
+// gRPC 1.51 has no public converter, so the adapters call these and nothing
+// else.
 #ifndef KIP_SERVICES_COMMON_STATUS_MAPPING_H_
 #define KIP_SERVICES_COMMON_STATUS_MAPPING_H_
 

@@ -12,7 +12,8 @@ TEST(StatusMappingTest, OkMapsToOk) {
 
 TEST(StatusMappingTest, EveryCanonicalCodeRoundTripsWithItsMessage) {
   for (int code = 1; code <= 16; ++code) {
-    absl::Status in(static_cast<absl::StatusCode>(code), "patient.weight_kg: > 300 kg");
+    absl::Status in(static_cast<absl::StatusCode>(code),
+                    "patient.weight_kg: > 300 kg");
     grpc::Status wire = ToGrpcStatus(in);
     EXPECT_EQ(static_cast<int>(wire.error_code()), code);
     EXPECT_EQ(wire.error_message(), "patient.weight_kg: > 300 kg");

@@ -25,10 +25,12 @@ absl::StatusOr<std::string> TokenSigner::Sign(const TokenClaims& claims) const {
   rc |= jwt_add_grant(jwt.get(), "sub", claims.subject.c_str());
   rc |= jwt_add_grant(jwt.get(), "role", claims.role.c_str());
   rc |= jwt_add_grant(jwt.get(), "site", claims.site.c_str());
-  rc |= jwt_add_grant_int(jwt.get(), "exp", absl::ToUnixSeconds(claims.expires));
+  rc |=
+      jwt_add_grant_int(jwt.get(), "exp", absl::ToUnixSeconds(claims.expires));
   rc |= jwt_add_grant_int(jwt.get(), "iat", absl::ToUnixSeconds(absl::Now()));
   if (claims.not_before.has_value()) {
-    rc |= jwt_add_grant_int(jwt.get(), "nbf", absl::ToUnixSeconds(*claims.not_before));
+    rc |= jwt_add_grant_int(jwt.get(), "nbf",
+                            absl::ToUnixSeconds(*claims.not_before));
   }
   if (rc != 0) return absl::InvalidArgumentError("cannot set token claims");
   char* encoded = jwt_encode_str(jwt.get());

@@ -1,6 +1,6 @@
 // Mints KIP bearer tokens (ES256 or RS256, from the private key's type) for
-// development (`./kip up`), tests and the kip_token tool. Production tokens come
-// from the hospital's identity provider; the servers only verify.
+// development (`./kip up`), tests and the kip_token tool. Production tokens
+// come from the hospital's identity provider; the servers only verify.
 #ifndef KIP_SERVICES_COMMON_TOKEN_SIGNER_H_
 #define KIP_SERVICES_COMMON_TOKEN_SIGNER_H_
 

@@ -43,8 +43,8 @@ absl::StatusOr<std::string> JwtAlgorithmForPem(absl::string_view pem,
           ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr)
           : PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr);
   if (raw == nullptr) {
-    return absl::InvalidArgumentError(
-        is_private_key ? "not a PEM private key" : "not a PEM public key");
+    return absl::InvalidArgumentError(is_private_key ? "not a PEM private key"
+                                                     : "not a PEM public key");
   }
   std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(raw, &EVP_PKEY_free);
   switch (EVP_PKEY_get_base_id(key.get())) {
@@ -60,7 +60,8 @@ absl::StatusOr<std::string> JwtAlgorithmForPem(absl::string_view pem,
     }
     case EVP_PKEY_RSA:
       if (EVP_PKEY_get_bits(key.get()) < 2048) {
-        return absl::InvalidArgumentError("RSA key must be >= 2048 bits for RS256");
+        return absl::InvalidArgumentError(
+            "RSA key must be >= 2048 bits for RS256");
       }
       return std::string("RS256");
     default:
@@ -87,8 +88,8 @@ absl::StatusOr<TokenVerifier> TokenVerifier::FromPublicKeyFiles(
     absl::StatusOr<std::string> pem = ReadFile(path);
     if (!pem.ok()) return pem.status();
     if (!JwtAlgorithmForPem(*pem, false).ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(path, ": not an EC P-256 or RSA >= 2048 PEM public key"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          path, ": not an EC P-256 or RSA >= 2048 PEM public key"));
     }
     pems.push_back(*std::move(pem));
   }
@@ -106,10 +107,10 @@ absl::StatusOr<Principal> TokenVerifier::Verify(absl::string_view token,
   const Key* matched = nullptr;
   for (const Key& key : keys_) {
     jwt_t* raw = nullptr;
-    const int rc = jwt_decode(
-        &raw, token_str.c_str(),
-        reinterpret_cast<const unsigned char*>(key.pem.data()),
-        static_cast<int>(key.pem.size()));
+    const int rc =
+        jwt_decode(&raw, token_str.c_str(),
+                   reinterpret_cast<const unsigned char*>(key.pem.data()),
+                   static_cast<int>(key.pem.size()));
     if (rc != 0 || raw == nullptr) continue;
     JwtPtr decoded(raw);
     // libjwt would accept an HS256 token keyed with our public PEM as the HMAC
@@ -149,8 +150,8 @@ absl::StatusOr<Principal> TokenVerifier::Verify(absl::string_view token,
   }
   std::optional<Role> parsed_role = ParseRole(role);
   if (!parsed_role.has_value()) {
-    return absl::UnauthenticatedError(absl::StrCat("token has unknown role '", role,
-                                                   "'"));
+    return absl::UnauthenticatedError(
+        absl::StrCat("token has unknown role '", role, "'"));
   }
   principal.subject = sub;
   principal.role = *parsed_role;

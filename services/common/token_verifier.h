@@ -31,8 +31,10 @@ class TokenVerifier {
   static absl::StatusOr<TokenVerifier> FromPublicKeyFiles(
       const std::vector<std::string>& paths);
 
-  // UNAUTHENTICATED for anything but a valid, unexpired token with known claims.
-  absl::StatusOr<Principal> Verify(absl::string_view token, absl::Time now) const;
+  // UNAUTHENTICATED for anything but a valid, unexpired token with known
+  // claims.
+  absl::StatusOr<Principal> Verify(absl::string_view token,
+                                   absl::Time now) const;
 
   // Clock skew tolerated on `exp` and `nbf`.
   static constexpr absl::Duration kClockSkew = absl::Seconds(30);

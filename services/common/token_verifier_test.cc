@@ -53,7 +53,8 @@ void ExpectUnauthenticated(const absl::StatusOr<Principal>& result,
                            absl::string_view message_part) {
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.status().code(), absl::StatusCode::kUnauthenticated);
-  EXPECT_NE(result.status().message().find(message_part), absl::string_view::npos)
+  EXPECT_NE(result.status().message().find(message_part),
+            absl::string_view::npos)
       << result.status();
 }
 
@@ -70,7 +71,8 @@ TEST_F(TokenVerifierTest, AcceptsValidRs256Token) {
   auto signer = TokenSigner::FromPrivateKeyPem(rsa_->private_pem);
   ASSERT_TRUE(signer.ok());
   EXPECT_EQ(signer->algorithm(), "RS256");
-  auto who = Verifier({rsa_->public_pem}).Verify(Sign(*rsa_, GoodClaims()), kNow);
+  auto who =
+      Verifier({rsa_->public_pem}).Verify(Sign(*rsa_, GoodClaims()), kNow);
   EXPECT_TRUE(who.ok()) << who.status();
 }
 
@@ -81,29 +83,33 @@ TEST_F(TokenVerifierTest, AnyConfiguredKeyVerifiesForRotation) {
 }
 
 TEST_F(TokenVerifierTest, RejectsMissingToken) {
-  ExpectUnauthenticated(Verifier({ec_->public_pem}).Verify("", kNow), "missing");
+  ExpectUnauthenticated(Verifier({ec_->public_pem}).Verify("", kNow),
+                        "missing");
 }
 
 TEST_F(TokenVerifierTest, RejectsExpiredToken) {
   TokenClaims claims = GoodClaims();
   claims.expires = kNow - absl::Minutes(5);
-  ExpectUnauthenticated(Verifier({ec_->public_pem}).Verify(Sign(*ec_, claims), kNow),
-                        "expired");
+  ExpectUnauthenticated(
+      Verifier({ec_->public_pem}).Verify(Sign(*ec_, claims), kNow), "expired");
 }
 
 TEST_F(TokenVerifierTest, ToleratesSmallClockSkewOnly) {
   TokenClaims claims = GoodClaims();
   claims.expires = kNow - absl::Seconds(10);
-  EXPECT_TRUE(Verifier({ec_->public_pem}).Verify(Sign(*ec_, claims), kNow).ok());
+  EXPECT_TRUE(
+      Verifier({ec_->public_pem}).Verify(Sign(*ec_, claims), kNow).ok());
   claims.expires = kNow - TokenVerifier::kClockSkew;
-  EXPECT_FALSE(Verifier({ec_->public_pem}).Verify(Sign(*ec_, claims), kNow).ok());
+  EXPECT_FALSE(
+      Verifier({ec_->public_pem}).Verify(Sign(*ec_, claims), kNow).ok());
 }
 
 TEST_F(TokenVerifierTest, RejectsNotYetValidToken) {
   TokenClaims claims = GoodClaims();
   claims.not_before = kNow + absl::Minutes(10);
-  ExpectUnauthenticated(Verifier({ec_->public_pem}).Verify(Sign(*ec_, claims), kNow),
-                        "not yet valid");
+  ExpectUnauthenticated(
+      Verifier({ec_->public_pem}).Verify(Sign(*ec_, claims), kNow),
+      "not yet valid");
 }
 
 TEST_F(TokenVerifierTest, RejectsTokenSignedByAnotherKey) {
@@ -127,9 +133,10 @@ std::string Base64Url(absl::string_view text) {
 TEST_F(TokenVerifierTest, RejectsAlgNone) {
   const std::string payload =
       R"({"sub":"x","role":"admin","site":"s","exp":1900000000})";
-  for (const char* header : {R"({"alg":"none","typ":"JWT"})", R"({"alg":"none"})",
-                             R"({"alg":"NONE"})"}) {
-    const std::string token = Base64Url(header) + "." + Base64Url(payload) + ".";
+  for (const char* header : {R"({"alg":"none","typ":"JWT"})",
+                             R"({"alg":"none"})", R"({"alg":"NONE"})"}) {
+    const std::string token =
+        Base64Url(header) + "." + Base64Url(payload) + ".";
     ExpectUnauthenticated(Verifier({ec_->public_pem}).Verify(token, kNow),
                           "rejected");
   }
@@ -139,9 +146,10 @@ TEST_F(TokenVerifierTest, RejectsHs256KeyedWithThePublicKey) {
   // The classic algorithm-confusion attack: HMAC with the public PEM as secret.
   jwt_t* jwt = nullptr;
   ASSERT_EQ(jwt_new(&jwt), 0);
-  ASSERT_EQ(jwt_set_alg(jwt, JWT_ALG_HS256,
-                        reinterpret_cast<const unsigned char*>(ec_->public_pem.data()),
-                        static_cast<int>(ec_->public_pem.size())),
+  ASSERT_EQ(jwt_set_alg(
+                jwt, JWT_ALG_HS256,
+                reinterpret_cast<const unsigned char*>(ec_->public_pem.data()),
+                static_cast<int>(ec_->public_pem.size())),
             0);
   jwt_add_grant(jwt, "sub", "attacker");
   jwt_add_grant(jwt, "role", "admin");
@@ -152,7 +160,8 @@ TEST_F(TokenVerifierTest, RejectsHs256KeyedWithThePublicKey) {
   const std::string token(encoded);
   free(encoded);
   jwt_free(jwt);
-  ExpectUnauthenticated(Verifier({ec_->public_pem}).Verify(token, kNow), "rejected");
+  ExpectUnauthenticated(Verifier({ec_->public_pem}).Verify(token, kNow),
+                        "rejected");
 }
 
 TEST_F(TokenVerifierTest, RejectsTamperedPayload) {
@@ -164,7 +173,8 @@ TEST_F(TokenVerifierTest, RejectsTamperedPayload) {
   const size_t at = payload.find("\"device\"");
   ASSERT_NE(at, std::string::npos);
   payload.replace(at, 8, "\"admin\"");
-  const std::string tampered = parts[0] + "." + Base64Url(payload) + "." + parts[2];
+  const std::string tampered =
+      parts[0] + "." + Base64Url(payload) + "." + parts[2];
   ExpectUnauthenticated(Verifier({ec_->public_pem}).Verify(tampered, kNow),
                         "rejected");
 }
@@ -174,17 +184,20 @@ TEST_F(TokenVerifierTest, RejectsTamperedSignatureAndGarbage) {
   token.back() = token.back() == 'A' ? 'B' : 'A';
   TokenVerifier verifier = Verifier({ec_->public_pem});
   ExpectUnauthenticated(verifier.Verify(token, kNow), "rejected");
-  for (const char* garbage : {"x", "a.b.c", "..", "Bearer", "\xff\xfe.\x01.\x02"}) {
+  for (const char* garbage :
+       {"x", "a.b.c", "..", "Bearer", "\xff\xfe.\x01.\x02"}) {
     ExpectUnauthenticated(verifier.Verify(garbage, kNow), "rejected");
   }
-  ExpectUnauthenticated(verifier.Verify(std::string(10000, 'a'), kNow), "too long");
+  ExpectUnauthenticated(verifier.Verify(std::string(10000, 'a'), kNow),
+                        "too long");
 }
 
 TEST_F(TokenVerifierTest, RejectsMissingOrUnknownClaims) {
   TokenVerifier verifier = Verifier({ec_->public_pem});
   TokenClaims claims = GoodClaims();
   claims.role = "superuser";
-  ExpectUnauthenticated(verifier.Verify(Sign(*ec_, claims), kNow), "unknown role");
+  ExpectUnauthenticated(verifier.Verify(Sign(*ec_, claims), kNow),
+                        "unknown role");
   claims = GoodClaims();
   claims.subject = "";
   ExpectUnauthenticated(verifier.Verify(Sign(*ec_, claims), kNow), "no sub");
@@ -197,9 +210,9 @@ TEST(TokenVerifierKeysTest, RefusesUnusableKeys) {
   EXPECT_FALSE(TokenVerifier::FromPublicKeyPems({}).ok());
   EXPECT_FALSE(TokenVerifier::FromPublicKeyPems({"not a pem"}).ok());
   // A private key where a public one is expected is refused, not half-used.
-  EXPECT_FALSE(
-      TokenVerifier::FromPublicKeyPems({::kip::testing::NewEcP256KeyPair().private_pem})
-          .ok());
+  EXPECT_FALSE(TokenVerifier::FromPublicKeyPems(
+                   {::kip::testing::NewEcP256KeyPair().private_pem})
+                   .ok());
   auto missing = TokenVerifier::FromPublicKeyFiles({"/nonexistent/key.pem"});
   ASSERT_FALSE(missing.ok());
   EXPECT_NE(missing.status().message().find("/nonexistent/key.pem"),

@@ -9,26 +9,33 @@
 
 namespace kip::dosing {
 
-class DosingServiceImpl final : public kip::dosing::v1::DosingService::CallbackService {
+class DosingServiceImpl final
+    : public kip::dosing::v1::DosingService::CallbackService {
  public:
   explicit DosingServiceImpl(const Authenticator& authenticator);
 
-  grpc::ServerUnaryReactor* ListProtocols(grpc::CallbackServerContext* context,
+  grpc::ServerUnaryReactor* ListProtocols(
+      grpc::CallbackServerContext* context,
       const kip::dosing::v1::ListProtocolsRequest* request,
       kip::dosing::v1::ListProtocolsResponse* response) override;
-  grpc::ServerUnaryReactor* GetProtocol(grpc::CallbackServerContext* context,
+  grpc::ServerUnaryReactor* GetProtocol(
+      grpc::CallbackServerContext* context,
       const kip::dosing::v1::GetProtocolRequest* request,
       kip::dosing::v1::GetProtocolResponse* response) override;
-  grpc::ServerUnaryReactor* PlanCourse(grpc::CallbackServerContext* context,
+  grpc::ServerUnaryReactor* PlanCourse(
+      grpc::CallbackServerContext* context,
       const kip::dosing::v1::PlanCourseRequest* request,
       kip::dosing::v1::PlanCourseResponse* response) override;
-  grpc::ServerUnaryReactor* ValidateProgram(grpc::CallbackServerContext* context,
+  grpc::ServerUnaryReactor* ValidateProgram(
+      grpc::CallbackServerContext* context,
       const kip::dosing::v1::ValidateProgramRequest* request,
       kip::dosing::v1::ValidateProgramResponse* response) override;
-  grpc::ServerUnaryReactor* ProposeTitration(grpc::CallbackServerContext* context,
+  grpc::ServerUnaryReactor* ProposeTitration(
+      grpc::CallbackServerContext* context,
       const kip::dosing::v1::ProposeTitrationRequest* request,
       kip::dosing::v1::ProposeTitrationResponse* response) override;
-  grpc::ServerUnaryReactor* PredictConcentration(grpc::CallbackServerContext* context,
+  grpc::ServerUnaryReactor* PredictConcentration(
+      grpc::CallbackServerContext* context,
       const kip::dosing::v1::PredictConcentrationRequest* request,
       kip::dosing::v1::PredictConcentrationResponse* response) override;
 

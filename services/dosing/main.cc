@@ -7,9 +7,10 @@
 int main(int argc, char** argv) {
   kip::ServerSetup setup = kip::InitServerOrExit(
       argc, argv, "dosing", "127.0.0.1:50051",
-      "KIP protocol dosing service (kip.dosing.v1.DosingService). Flags: --listen, --auth_public_key, --tls_cert, --tls_key, "
+      "KIP protocol dosing service (kip.dosing.v1.DosingService). "
+      "Flags: --listen, --auth_public_key, --tls_cert, --tls_key, "
       "--client_ca, --data_dir; --helpfull lists all.");
   kip::dosing::DosingServiceImpl service(*setup.authenticator);
-  return kip::RunServerUntilSignal(setup.options,
-                                   {{&service, &kip::dosing::DosingAccessPolicy()}});
+  return kip::RunServerUntilSignal(
+      setup.options, {{&service, &kip::dosing::DosingAccessPolicy()}});
 }

@@ -10,7 +10,8 @@ SessionLogServiceImpl::SessionLogServiceImpl(const Authenticator& authenticator)
     : guard_(authenticator, SessionsAccessPolicy()) {}
 
 grpc::ServerUnaryReactor* SessionLogServiceImpl::CreateStudy(
-    grpc::CallbackServerContext* context, const v1::CreateStudyRequest* /*request*/,
+    grpc::CallbackServerContext* context,
+    const v1::CreateStudyRequest* /*request*/,
     v1::CreateStudyResponse* /*response*/) {
   return guard_.Unary(context, "CreateStudy", [](const Principal&) {
     return NotYetImplemented("CreateStudy", "issue #4");
@@ -18,7 +19,8 @@ grpc::ServerUnaryReactor* SessionLogServiceImpl::CreateStudy(
 }
 
 grpc::ServerUnaryReactor* SessionLogServiceImpl::GetStudy(
-    grpc::CallbackServerContext* context, const v1::GetStudyRequest* /*request*/,
+    grpc::CallbackServerContext* context,
+    const v1::GetStudyRequest* /*request*/,
     v1::GetStudyResponse* /*response*/) {
   return guard_.Unary(context, "GetStudy", [](const Principal&) {
     return NotYetImplemented("GetStudy", "issue #4");
@@ -26,7 +28,8 @@ grpc::ServerUnaryReactor* SessionLogServiceImpl::GetStudy(
 }
 
 grpc::ServerUnaryReactor* SessionLogServiceImpl::ListStudies(
-    grpc::CallbackServerContext* context, const v1::ListStudiesRequest* /*request*/,
+    grpc::CallbackServerContext* context,
+    const v1::ListStudiesRequest* /*request*/,
     v1::ListStudiesResponse* /*response*/) {
   return guard_.Unary(context, "ListStudies", [](const Principal&) {
     return NotYetImplemented("ListStudies", "issue #4");
@@ -34,7 +37,8 @@ grpc::ServerUnaryReactor* SessionLogServiceImpl::ListStudies(
 }
 
 grpc::ServerUnaryReactor* SessionLogServiceImpl::EnrollPatient(
-    grpc::CallbackServerContext* context, const v1::EnrollPatientRequest* /*request*/,
+    grpc::CallbackServerContext* context,
+    const v1::EnrollPatientRequest* /*request*/,
     v1::EnrollPatientResponse* /*response*/) {
   return guard_.Unary(context, "EnrollPatient", [](const Principal&) {
     return NotYetImplemented("EnrollPatient", "issue #4");
@@ -42,7 +46,8 @@ grpc::ServerUnaryReactor* SessionLogServiceImpl::EnrollPatient(
 }
 
 grpc::ServerUnaryReactor* SessionLogServiceImpl::GetPatient(
-    grpc::CallbackServerContext* context, const v1::GetPatientRequest* /*request*/,
+    grpc::CallbackServerContext* context,
+    const v1::GetPatientRequest* /*request*/,
     v1::GetPatientResponse* /*response*/) {
   return guard_.Unary(context, "GetPatient", [](const Principal&) {
     return NotYetImplemented("GetPatient", "issue #4");
@@ -50,7 +55,8 @@ grpc::ServerUnaryReactor* SessionLogServiceImpl::GetPatient(
 }
 
 grpc::ServerUnaryReactor* SessionLogServiceImpl::StartSession(
-    grpc::CallbackServerContext* context, const v1::StartSessionRequest* /*request*/,
+    grpc::CallbackServerContext* context,
+    const v1::StartSessionRequest* /*request*/,
     v1::StartSessionResponse* /*response*/) {
   return guard_.Unary(context, "StartSession", [](const Principal&) {
     return NotYetImplemented("StartSession", "issue #4");
@@ -58,7 +64,8 @@ grpc::ServerUnaryReactor* SessionLogServiceImpl::StartSession(
 }
 
 grpc::ServerUnaryReactor* SessionLogServiceImpl::GetSession(
-    grpc::CallbackServerContext* context, const v1::GetSessionRequest* /*request*/,
+    grpc::CallbackServerContext* context,
+    const v1::GetSessionRequest* /*request*/,
     v1::GetSessionResponse* /*response*/) {
   return guard_.Unary(context, "GetSession", [](const Principal&) {
     return NotYetImplemented("GetSession", "issue #4");
@@ -66,7 +73,8 @@ grpc::ServerUnaryReactor* SessionLogServiceImpl::GetSession(
 }
 
 grpc::ServerUnaryReactor* SessionLogServiceImpl::ListSessions(
-    grpc::CallbackServerContext* context, const v1::ListSessionsRequest* /*request*/,
+    grpc::CallbackServerContext* context,
+    const v1::ListSessionsRequest* /*request*/,
     v1::ListSessionsResponse* /*response*/) {
   return guard_.Unary(context, "ListSessions", [](const Principal&) {
     return NotYetImplemented("ListSessions", "issue #4");
@@ -74,7 +82,8 @@ grpc::ServerUnaryReactor* SessionLogServiceImpl::ListSessions(
 }
 
 grpc::ServerUnaryReactor* SessionLogServiceImpl::AppendEvents(
-    grpc::CallbackServerContext* context, const v1::AppendEventsRequest* /*request*/,
+    grpc::CallbackServerContext* context,
+    const v1::AppendEventsRequest* /*request*/,
     v1::AppendEventsResponse* /*response*/) {
   return guard_.Unary(context, "AppendEvents", [](const Principal&) {
     return NotYetImplemented("AppendEvents", "issue #4");
@@ -82,7 +91,8 @@ grpc::ServerUnaryReactor* SessionLogServiceImpl::AppendEvents(
 }
 
 grpc::ServerUnaryReactor* SessionLogServiceImpl::GetCumulativeDose(
-    grpc::CallbackServerContext* context, const v1::GetCumulativeDoseRequest* /*request*/,
+    grpc::CallbackServerContext* context,
+    const v1::GetCumulativeDoseRequest* /*request*/,
     v1::GetCumulativeDoseResponse* /*response*/) {
   return guard_.Unary(context, "GetCumulativeDose", [](const Principal&) {
     return NotYetImplemented("GetCumulativeDose", "issue #4");
@@ -90,7 +100,8 @@ grpc::ServerUnaryReactor* SessionLogServiceImpl::GetCumulativeDose(
 }
 
 grpc::ServerUnaryReactor* SessionLogServiceImpl::VerifySession(
-    grpc::CallbackServerContext* context, const v1::VerifySessionRequest* /*request*/,
+    grpc::CallbackServerContext* context,
+    const v1::VerifySessionRequest* /*request*/,
     v1::VerifySessionResponse* /*response*/) {
   return guard_.Unary(context, "VerifySession", [](const Principal&) {
     return NotYetImplemented("VerifySession", "issue #4");
@@ -98,7 +109,8 @@ grpc::ServerUnaryReactor* SessionLogServiceImpl::VerifySession(
 }
 
 grpc::ServerUnaryReactor* SessionLogServiceImpl::GetCheckpoint(
-    grpc::CallbackServerContext* context, const v1::GetCheckpointRequest* /*request*/,
+    grpc::CallbackServerContext* context,
+    const v1::GetCheckpointRequest* /*request*/,
     v1::GetCheckpointResponse* /*response*/) {
   return guard_.Unary(context, "GetCheckpoint", [](const Principal&) {
     return NotYetImplemented("GetCheckpoint", "issue #4");
@@ -106,7 +118,8 @@ grpc::ServerUnaryReactor* SessionLogServiceImpl::GetCheckpoint(
 }
 
 grpc::ServerUnaryReactor* SessionLogServiceImpl::GetInclusionProof(
-    grpc::CallbackServerContext* context, const v1::GetInclusionProofRequest* /*request*/,
+    grpc::CallbackServerContext* context,
+    const v1::GetInclusionProofRequest* /*request*/,
     v1::GetInclusionProofResponse* /*response*/) {
   return guard_.Unary(context, "GetInclusionProof", [](const Principal&) {
     return NotYetImplemented("GetInclusionProof", "issue #4");
@@ -114,7 +127,8 @@ grpc::ServerUnaryReactor* SessionLogServiceImpl::GetInclusionProof(
 }
 
 grpc::ServerUnaryReactor* SessionLogServiceImpl::GetConsistencyProof(
-    grpc::CallbackServerContext* context, const v1::GetConsistencyProofRequest* /*request*/,
+    grpc::CallbackServerContext* context,
+    const v1::GetConsistencyProofRequest* /*request*/,
     v1::GetConsistencyProofResponse* /*response*/) {
   return guard_.Unary(context, "GetConsistencyProof", [](const Principal&) {
     return NotYetImplemented("GetConsistencyProof", "issue #4");
@@ -122,27 +136,33 @@ grpc::ServerUnaryReactor* SessionLogServiceImpl::GetConsistencyProof(
 }
 
 grpc::ServerUnaryReactor* SessionLogServiceImpl::ListReadAudit(
-    grpc::CallbackServerContext* context, const v1::ListReadAuditRequest* /*request*/,
+    grpc::CallbackServerContext* context,
+    const v1::ListReadAuditRequest* /*request*/,
     v1::ListReadAuditResponse* /*response*/) {
   return guard_.Unary(context, "ListReadAudit", [](const Principal&) {
     return NotYetImplemented("ListReadAudit", "issue #4");
   });
 }
 
-grpc::ServerWriteReactor<v1::StreamEventsResponse>* SessionLogServiceImpl::StreamEvents(
-    grpc::CallbackServerContext* context, const v1::StreamEventsRequest* /*request*/) {
-  return guard_.Stream<v1::StreamEventsResponse>(context, "StreamEvents", [](const Principal&) {
-    return new FinishedWriteReactor<v1::StreamEventsResponse>(
-        ToGrpcStatus(NotYetImplemented("StreamEvents", "issue #4")));
-  });
+grpc::ServerWriteReactor<v1::StreamEventsResponse>*
+SessionLogServiceImpl::StreamEvents(
+    grpc::CallbackServerContext* context,
+    const v1::StreamEventsRequest* /*request*/) {
+  return guard_.Stream<v1::StreamEventsResponse>(
+      context, "StreamEvents", [](const Principal&) {
+        return new FinishedWriteReactor<v1::StreamEventsResponse>(
+            ToGrpcStatus(NotYetImplemented("StreamEvents", "issue #4")));
+      });
 }
 
-grpc::ServerWriteReactor<v1::ExportStudyResponse>* SessionLogServiceImpl::ExportStudy(
-    grpc::CallbackServerContext* context, const v1::ExportStudyRequest* /*request*/) {
-  return guard_.Stream<v1::ExportStudyResponse>(context, "ExportStudy", [](const Principal&) {
-    return new FinishedWriteReactor<v1::ExportStudyResponse>(
-        ToGrpcStatus(NotYetImplemented("ExportStudy", "issue #4")));
-  });
+grpc::ServerWriteReactor<v1::ExportStudyResponse>*
+SessionLogServiceImpl::ExportStudy(grpc::CallbackServerContext* context,
+                                   const v1::ExportStudyRequest* /*request*/) {
+  return guard_.Stream<v1::ExportStudyResponse>(
+      context, "ExportStudy", [](const Principal&) {
+        return new FinishedWriteReactor<v1::ExportStudyResponse>(
+            ToGrpcStatus(NotYetImplemented("ExportStudy", "issue #4")));
+      });
 }
 
 }  // namespace kip::sessions

@@ -9,58 +9,74 @@
 
 namespace kip::sessions {
 
-class SessionLogServiceImpl final : public kip::sessions::v1::SessionLogService::CallbackService {
+class SessionLogServiceImpl final
+    : public kip::sessions::v1::SessionLogService::CallbackService {
  public:
   explicit SessionLogServiceImpl(const Authenticator& authenticator);
 
-  grpc::ServerUnaryReactor* CreateStudy(grpc::CallbackServerContext* context,
+  grpc::ServerUnaryReactor* CreateStudy(
+      grpc::CallbackServerContext* context,
       const kip::sessions::v1::CreateStudyRequest* request,
       kip::sessions::v1::CreateStudyResponse* response) override;
-  grpc::ServerUnaryReactor* GetStudy(grpc::CallbackServerContext* context,
+  grpc::ServerUnaryReactor* GetStudy(
+      grpc::CallbackServerContext* context,
       const kip::sessions::v1::GetStudyRequest* request,
       kip::sessions::v1::GetStudyResponse* response) override;
-  grpc::ServerUnaryReactor* ListStudies(grpc::CallbackServerContext* context,
+  grpc::ServerUnaryReactor* ListStudies(
+      grpc::CallbackServerContext* context,
       const kip::sessions::v1::ListStudiesRequest* request,
       kip::sessions::v1::ListStudiesResponse* response) override;
-  grpc::ServerUnaryReactor* EnrollPatient(grpc::CallbackServerContext* context,
+  grpc::ServerUnaryReactor* EnrollPatient(
+      grpc::CallbackServerContext* context,
       const kip::sessions::v1::EnrollPatientRequest* request,
       kip::sessions::v1::EnrollPatientResponse* response) override;
-  grpc::ServerUnaryReactor* GetPatient(grpc::CallbackServerContext* context,
+  grpc::ServerUnaryReactor* GetPatient(
+      grpc::CallbackServerContext* context,
       const kip::sessions::v1::GetPatientRequest* request,
       kip::sessions::v1::GetPatientResponse* response) override;
-  grpc::ServerUnaryReactor* StartSession(grpc::CallbackServerContext* context,
+  grpc::ServerUnaryReactor* StartSession(
+      grpc::CallbackServerContext* context,
       const kip::sessions::v1::StartSessionRequest* request,
       kip::sessions::v1::StartSessionResponse* response) override;
-  grpc::ServerUnaryReactor* GetSession(grpc::CallbackServerContext* context,
+  grpc::ServerUnaryReactor* GetSession(
+      grpc::CallbackServerContext* context,
       const kip::sessions::v1::GetSessionRequest* request,
       kip::sessions::v1::GetSessionResponse* response) override;
-  grpc::ServerUnaryReactor* ListSessions(grpc::CallbackServerContext* context,
+  grpc::ServerUnaryReactor* ListSessions(
+      grpc::CallbackServerContext* context,
       const kip::sessions::v1::ListSessionsRequest* request,
       kip::sessions::v1::ListSessionsResponse* response) override;
-  grpc::ServerUnaryReactor* AppendEvents(grpc::CallbackServerContext* context,
+  grpc::ServerUnaryReactor* AppendEvents(
+      grpc::CallbackServerContext* context,
       const kip::sessions::v1::AppendEventsRequest* request,
       kip::sessions::v1::AppendEventsResponse* response) override;
-  grpc::ServerUnaryReactor* GetCumulativeDose(grpc::CallbackServerContext* context,
+  grpc::ServerUnaryReactor* GetCumulativeDose(
+      grpc::CallbackServerContext* context,
       const kip::sessions::v1::GetCumulativeDoseRequest* request,
       kip::sessions::v1::GetCumulativeDoseResponse* response) override;
-  grpc::ServerUnaryReactor* VerifySession(grpc::CallbackServerContext* context,
+  grpc::ServerUnaryReactor* VerifySession(
+      grpc::CallbackServerContext* context,
       const kip::sessions::v1::VerifySessionRequest* request,
       kip::sessions::v1::VerifySessionResponse* response) override;
-  grpc::ServerUnaryReactor* GetCheckpoint(grpc::CallbackServerContext* context,
+  grpc::ServerUnaryReactor* GetCheckpoint(
+      grpc::CallbackServerContext* context,
       const kip::sessions::v1::GetCheckpointRequest* request,
       kip::sessions::v1::GetCheckpointResponse* response) override;
-  grpc::ServerUnaryReactor* GetInclusionProof(grpc::CallbackServerContext* context,
+  grpc::ServerUnaryReactor* GetInclusionProof(
+      grpc::CallbackServerContext* context,
       const kip::sessions::v1::GetInclusionProofRequest* request,
       kip::sessions::v1::GetInclusionProofResponse* response) override;
-  grpc::ServerUnaryReactor* GetConsistencyProof(grpc::CallbackServerContext* context,
+  grpc::ServerUnaryReactor* GetConsistencyProof(
+      grpc::CallbackServerContext* context,
       const kip::sessions::v1::GetConsistencyProofRequest* request,
       kip::sessions::v1::GetConsistencyProofResponse* response) override;
-  grpc::ServerUnaryReactor* ListReadAudit(grpc::CallbackServerContext* context,
+  grpc::ServerUnaryReactor* ListReadAudit(
+      grpc::CallbackServerContext* context,
       const kip::sessions::v1::ListReadAuditRequest* request,
       kip::sessions::v1::ListReadAuditResponse* response) override;
-  grpc::ServerWriteReactor<kip::sessions::v1::StreamEventsResponse>* StreamEvents(
-      grpc::CallbackServerContext* context,
-      const kip::sessions::v1::StreamEventsRequest* request) override;
+  grpc::ServerWriteReactor<kip::sessions::v1::StreamEventsResponse>*
+  StreamEvents(grpc::CallbackServerContext* context,
+               const kip::sessions::v1::StreamEventsRequest* request) override;
   grpc::ServerWriteReactor<kip::sessions::v1::ExportStudyResponse>* ExportStudy(
       grpc::CallbackServerContext* context,
       const kip::sessions::v1::ExportStudyRequest* request) override;

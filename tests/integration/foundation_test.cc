@@ -36,23 +36,27 @@ struct ServerSpec {
 };
 
 std::vector<ServerSpec> Specs() {
-  return {{"dosing", "services/dosing/dosing_server", &dosing::DosingAccessPolicy()},
+  return {{"dosing", "services/dosing/dosing_server",
+           &dosing::DosingAccessPolicy()},
           {"sessions", "services/sessions/sessions_server",
            &sessions::SessionsAccessPolicy()},
           {"analytics", "services/analytics/analytics_server",
            &analytics::AnalyticsAccessPolicy()}};
 }
 
-const Role kRoles[] = {Role::kDevice, Role::kClinician, Role::kResearcher, Role::kAdmin};
+const Role kRoles[] = {Role::kDevice, Role::kClinician, Role::kResearcher,
+                       Role::kAdmin};
 
 class FoundationTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     testing::KeyPair keys = testing::NewEcP256KeyPair();
-    signer_ = new TokenSigner(*TokenSigner::FromPrivateKeyPem(keys.private_pem));
-    other_signer_ = new TokenSigner(
-        *TokenSigner::FromPrivateKeyPem(testing::NewEcP256KeyPair().private_pem));
-    public_key_path_ = new std::string(testing::WriteTempFile("auth.pub", keys.public_pem));
+    signer_ =
+        new TokenSigner(*TokenSigner::FromPrivateKeyPem(keys.private_pem));
+    other_signer_ = new TokenSigner(*TokenSigner::FromPrivateKeyPem(
+        testing::NewEcP256KeyPair().private_pem));
+    public_key_path_ =
+        new std::string(testing::WriteTempFile("auth.pub", keys.public_pem));
     servers_ = new std::map<std::string, ServerProcess>();
     for (const ServerSpec& spec : Specs()) {
       auto server = ServerProcess::Start(spec.binary, BaseArgs(), spec.name);
@@ -74,8 +78,8 @@ class FoundationTest : public ::testing::Test {
                            absl::Duration valid_for = absl::Hours(1),
                            const TokenSigner* signer = nullptr) {
     auto token = (signer != nullptr ? signer : signer_)
-                     ->Sign({"test-" + role, role, "site-a", absl::Now() + valid_for,
-                             std::nullopt});
+                     ->Sign({"test-" + role, role, "site-a",
+                             absl::Now() + valid_for, std::nullopt});
     EXPECT_TRUE(token.ok());
     return *token;
   }
@@ -87,17 +91,20 @@ class FoundationTest : public ::testing::Test {
 
   // Calls `full_method` with an empty request; the bearer token may be empty.
   static grpc::Status Call(const std::shared_ptr<grpc::Channel>& channel,
-                           const std::string& full_method, const std::string& token) {
+                           const std::string& full_method,
+                           const std::string& token) {
     grpc::GenericStub stub(channel);
     grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::seconds(10));
     if (!token.empty()) context.AddMetadata("authorization", "Bearer " + token);
     grpc::ByteBuffer request;
     grpc::Slice empty("");
     request = grpc::ByteBuffer(&empty, 1);
     grpc::ByteBuffer response;
     std::promise<grpc::Status> done;
-    stub.UnaryCall(&context, full_method, grpc::StubOptions(), &request, &response,
+    stub.UnaryCall(&context, full_method, grpc::StubOptions(), &request,
+                   &response,
                    [&done](grpc::Status status) { done.set_value(status); });
     return done.get_future().get();
   }
@@ -131,10 +138,11 @@ TEST_F(FoundationTest, EveryServerAndServiceIsServingWithoutAToken) {
       HealthCheckRequest request;
       request.set_service(name);
       HealthCheckResponse response;
-      grpc::Status status =
-          Health::NewStub(Channel(spec.name))->Check(&context, request, &response);
+      grpc::Status status = Health::NewStub(Channel(spec.name))
+                                ->Check(&context, request, &response);
       ASSERT_TRUE(status.ok()) << spec.name << " " << status.error_message();
-      EXPECT_EQ(response.status(), HealthCheckResponse::SERVING) << spec.name << name;
+      EXPECT_EQ(response.status(), HealthCheckResponse::SERVING)
+          << spec.name << name;
     }
   }
 }
@@ -147,12 +155,14 @@ TEST_F(FoundationTest, EveryRpcRefusesMissingExpiredAndForeignTokens) {
     const std::vector<std::string> methods = Methods(*spec.policy);
     ASSERT_FALSE(methods.empty());
     for (const std::string& method : methods) {
-      const std::string path = absl::StrCat("/", spec.policy->service(), "/", method);
-      for (const std::string& token : {std::string(), expired, foreign,
-                                       std::string("not.a.jwt")}) {
+      const std::string path =
+          absl::StrCat("/", spec.policy->service(), "/", method);
+      for (const std::string& token :
+           {std::string(), expired, foreign, std::string("not.a.jwt")}) {
         grpc::Status status = Call(channel, path, token);
         EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED)
-            << path << " token=" << token.substr(0, 12) << ": " << status.error_message();
+            << path << " token=" << token.substr(0, 12) << ": "
+            << status.error_message();
       }
     }
   }
@@ -164,7 +174,8 @@ TEST_F(FoundationTest, RoleTablesAreEnforcedOnEveryRpc) {
   for (const ServerSpec& spec : Specs()) {
     auto channel = Channel(spec.name);
     for (const std::string& method : Methods(*spec.policy)) {
-      const std::string path = absl::StrCat("/", spec.policy->service(), "/", method);
+      const std::string path =
+          absl::StrCat("/", spec.policy->service(), "/", method);
       for (Role role : kRoles) {
         grpc::Status status = Call(channel, path, tokens[role]);
         if (spec.policy->Allows(role, method)) {
@@ -174,7 +185,8 @@ TEST_F(FoundationTest, RoleTablesAreEnforcedOnEveryRpc) {
               << path << " as " << RoleName(role);
         } else {
           EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED)
-              << path << " as " << RoleName(role) << ": " << status.error_message();
+              << path << " as " << RoleName(role) << ": "
+              << status.error_message();
         }
       }
     }
@@ -196,7 +208,8 @@ TEST_F(FoundationTest, SpotChecksOfTheRoleTables) {
             grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_NE(Call(sessions, append, Token("device")).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
-  EXPECT_EQ(Call(Channel("analytics"), "/kip.analytics.v1.AnalyticsService/RunMetaAnalysis",
+  EXPECT_EQ(Call(Channel("analytics"),
+                 "/kip.analytics.v1.AnalyticsService/RunMetaAnalysis",
                  Token("device"))
                 .error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
@@ -204,8 +217,10 @@ TEST_F(FoundationTest, SpotChecksOfTheRoleTables) {
 
 TEST_F(FoundationTest, RpcsWithoutLogicAnswerUnimplementedNeverFakeData) {
   grpc::Status status =
-      Call(Channel("dosing"), "/kip.dosing.v1.DosingService/PlanCourse", Token("clinician"));
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED) << status.error_message();
+      Call(Channel("dosing"), "/kip.dosing.v1.DosingService/PlanCourse",
+           Token("clinician"));
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED)
+      << status.error_message();
 }
 
 TEST_F(FoundationTest, UnknownMethodsAreUnimplemented) {
@@ -216,11 +231,14 @@ TEST_F(FoundationTest, UnknownMethodsAreUnimplemented) {
 }
 
 TEST_F(FoundationTest, LogsOneJsonLinePerCall) {
-  Call(Channel("analytics"), "/kip.analytics.v1.AnalyticsService/RenderFunnelPlot", "");
+  Call(Channel("analytics"),
+       "/kip.analytics.v1.AnalyticsService/RenderFunnelPlot", "");
   absl::SleepFor(absl::Milliseconds(100));
   const std::string log = servers_->at("analytics").ReadLog();
-  EXPECT_NE(log.find(R"("method":"/kip.analytics.v1.AnalyticsService/RenderFunnelPlot")"),
-            std::string::npos)
+  EXPECT_NE(
+      log.find(
+          R"("method":"/kip.analytics.v1.AnalyticsService/RenderFunnelPlot")"),
+      std::string::npos)
       << log;
   EXPECT_NE(log.find(R"("code":"UNAUTHENTICATED")"), std::string::npos) << log;
   EXPECT_NE(log.find(R"("peer":"ipv4:127.0.0.1:)"), std::string::npos) << log;
@@ -233,10 +251,11 @@ TEST_F(FoundationTest, SigtermTurnsHealthNotServingThenStopsWithinGrace) {
     std::vector<std::string> args = BaseArgs();
     args.push_back("--drain_delay=0.5s");
     args.push_back("--shutdown_grace=1s");
-    auto server =
-        ServerProcess::Start(spec.binary, args, absl::StrCat(spec.name, "-sigterm"));
+    auto server = ServerProcess::Start(spec.binary, args,
+                                       absl::StrCat(spec.name, "-sigterm"));
     ASSERT_TRUE(server.ok()) << server.status();
-    auto channel = grpc::CreateChannel(server->address(), grpc::InsecureChannelCredentials());
+    auto channel = grpc::CreateChannel(server->address(),
+                                       grpc::InsecureChannelCredentials());
     // A watcher sees SERVING, then NOT_SERVING as soon as the signal lands.
     grpc::ClientContext watch_context;
     HealthCheckRequest request;
@@ -246,15 +265,16 @@ TEST_F(FoundationTest, SigtermTurnsHealthNotServingThenStopsWithinGrace) {
     EXPECT_EQ(update.status(), HealthCheckResponse::SERVING);
 
     const absl::Time begin = absl::Now();
-    std::future<std::optional<int>> exit_code = std::async(std::launch::async, [&] {
-      return server->SignalAndWait(SIGTERM, absl::Seconds(10));
-    });
+    std::future<std::optional<int>> exit_code = std::async(
+        std::launch::async,
+        [&] { return server->SignalAndWait(SIGTERM, absl::Seconds(10)); });
     ASSERT_TRUE(watch->Read(&update));
     EXPECT_EQ(update.status(), HealthCheckResponse::NOT_SERVING) << spec.name;
     std::optional<int> code = exit_code.get();
     ASSERT_TRUE(code.has_value()) << spec.name << " did not exit";
     EXPECT_EQ(*code, 0) << spec.name;
-    EXPECT_LT(absl::Now() - begin, absl::Milliseconds(500 + 1000 + 1500)) << spec.name;
+    EXPECT_LT(absl::Now() - begin, absl::Milliseconds(500 + 1000 + 1500))
+        << spec.name;
     watch_context.TryCancel();
     while (watch->Read(&update)) {
     }
@@ -265,18 +285,24 @@ TEST_F(FoundationTest, SigtermTurnsHealthNotServingThenStopsWithinGrace) {
 TEST_F(FoundationTest, TlsBinaryRefusesPlaintextAndMtlsRefusesCertlessClients) {
   testing::TestPki pki = testing::NewTestPki();
   std::vector<std::string> args = BaseArgs();
-  args.push_back("--tls_cert=" + testing::WriteTempFile("it-server.crt", pki.server.cert_pem));
-  args.push_back("--tls_key=" + testing::WriteTempFile("it-server.key", pki.server.key_pem));
-  args.push_back("--client_ca=" + testing::WriteTempFile("it-ca.crt", pki.ca.cert_pem));
-  auto server = ServerProcess::Start("services/sessions/sessions_server", args, "mtls");
+  args.push_back("--tls_cert=" +
+                 testing::WriteTempFile("it-server.crt", pki.server.cert_pem));
+  args.push_back("--tls_key=" +
+                 testing::WriteTempFile("it-server.key", pki.server.key_pem));
+  args.push_back("--client_ca=" +
+                 testing::WriteTempFile("it-ca.crt", pki.ca.cert_pem));
+  auto server =
+      ServerProcess::Start("services/sessions/sessions_server", args, "mtls");
   ASSERT_TRUE(server.ok()) << server.status();
   grpc::ChannelArguments channel_args;
   channel_args.SetSslTargetNameOverride("localhost");
   auto health = [&](std::shared_ptr<grpc::ChannelCredentials> creds) {
     grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::seconds(5));
     HealthCheckResponse response;
-    return Health::NewStub(grpc::CreateCustomChannel(server->address(), creds, channel_args))
+    return Health::NewStub(grpc::CreateCustomChannel(server->address(), creds,
+                                                     channel_args))
         ->Check(&context, HealthCheckRequest(), &response);
   };
   EXPECT_EQ(health(grpc::InsecureChannelCredentials()).error_code(),
@@ -290,13 +316,15 @@ TEST_F(FoundationTest, TlsBinaryRefusesPlaintextAndMtlsRefusesCertlessClients) {
 }
 
 TEST_F(FoundationTest, BadFlagsStopTheServerWithAMessage) {
-  auto no_key = ServerProcess::Start("services/dosing/dosing_server", {}, "nokey");
+  auto no_key =
+      ServerProcess::Start("services/dosing/dosing_server", {}, "nokey");
   ASSERT_FALSE(no_key.ok());
-  EXPECT_NE(no_key.status().message().find("--auth_public_key"), std::string::npos);
+  EXPECT_NE(no_key.status().message().find("--auth_public_key"),
+            std::string::npos);
   auto bad_tls = ServerProcess::Start(
       "services/dosing/dosing_server",
-      {absl::StrCat("--auth_public_key=", *public_key_path_), "--tls_cert=/nonexistent",
-       "--tls_key=/nonexistent"},
+      {absl::StrCat("--auth_public_key=", *public_key_path_),
+       "--tls_cert=/nonexistent", "--tls_key=/nonexistent"},
       "badtls");
   ASSERT_FALSE(bad_tls.ok());
   EXPECT_NE(bad_tls.status().message().find("--tls_cert"), std::string::npos);

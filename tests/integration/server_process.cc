@@ -27,9 +27,9 @@ std::string TempDir() {
 
 }  // namespace
 
-absl::StatusOr<ServerProcess> ServerProcess::Start(const std::string& binary,
-                                                   std::vector<std::string> args,
-                                                   const std::string& name) {
+absl::StatusOr<ServerProcess> ServerProcess::Start(
+    const std::string& binary, std::vector<std::string> args,
+    const std::string& name) {
   const std::string port_file = absl::StrCat(TempDir(), "/", name, ".port");
   const std::string log_path = absl::StrCat(TempDir(), "/", name, ".log");
   unlink(port_file.c_str());
@@ -45,9 +45,11 @@ absl::StatusOr<ServerProcess> ServerProcess::Start(const std::string& binary,
                                    O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_adddup2(&actions, STDERR_FILENO, STDOUT_FILENO);
   pid_t pid = 0;
-  const int rc = posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), environ);
+  const int rc = posix_spawn(&pid, binary.c_str(), &actions, nullptr,
+                             argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) return absl::InternalError(absl::StrCat("cannot start ", binary));
+  if (rc != 0)
+    return absl::InternalError(absl::StrCat("cannot start ", binary));
 
   const absl::Time deadline = absl::Now() + absl::Seconds(30);
   while (absl::Now() < deadline) {
@@ -70,11 +72,14 @@ absl::StatusOr<ServerProcess> ServerProcess::Start(const std::string& binary,
   }
   kill(pid, SIGKILL);
   waitpid(pid, nullptr, 0);
-  return absl::DeadlineExceededError(absl::StrCat(binary, " did not start in 30 s"));
+  return absl::DeadlineExceededError(
+      absl::StrCat(binary, " did not start in 30 s"));
 }
 
 ServerProcess::ServerProcess(ServerProcess&& other) noexcept
-    : pid_(other.pid_), port_(other.port_), log_path_(std::move(other.log_path_)) {
+    : pid_(other.pid_),
+      port_(other.port_),
+      log_path_(std::move(other.log_path_)) {
   other.pid_ = 0;
 }
 
@@ -92,7 +97,8 @@ std::string ServerProcess::ReadLog() const {
   return text.str();
 }
 
-std::optional<int> ServerProcess::SignalAndWait(int signal, absl::Duration timeout) {
+std::optional<int> ServerProcess::SignalAndWait(int signal,
+                                                absl::Duration timeout) {
   if (pid_ <= 0) return std::nullopt;
   kill(pid_, signal);
   const absl::Time deadline = absl::Now() + timeout;
