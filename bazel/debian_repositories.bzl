@@ -42,6 +42,7 @@ DEBIAN_LIBRARIES = {
     "jwt": ("/usr/include/jwt.h", "libjwt-dev"),
     "openssl": ("/usr/include/openssl/evp.h", "libssl-dev"),
     "nlohmann_json": ("/usr/include/nlohmann/json.hpp", "nlohmann-json3-dev"),
+    "boost_math": ("/usr/include/boost/math/distributions/normal.hpp", "libboost-dev"),
 }
 
 def _debian_libraries_impl(ctx):

@@ -1,0 +1,92 @@
+#include "services/analytics/meta/effect_size.h"
+
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+
+namespace kip::meta {
+namespace {
+
+absl::Status Invalid(const std::string& study, const char* field,
+                     const char* bound) {
+  return absl::InvalidArgumentError(
+      absl::StrCat("study '", study, "': ", field, " must be ", bound));
+}
+
+bool IsCount(double x) {
+  return std::isfinite(x) && x >= 0 && std::floor(x) == x;
+}
+
+}  // namespace
+
+absl::StatusOr<Effect> DichotomousEffect(const std::string& study,
+                                         const DichotomousArms& arms,
+                                         DichotomousMeasure measure) {
+  if (!IsCount(arms.total_treatment) || arms.total_treatment < 1) {
+    return Invalid(study, "total_treatment", "a whole number >= 1");
+  }
+  if (!IsCount(arms.total_control) || arms.total_control < 1) {
+    return Invalid(study, "total_control", "a whole number >= 1");
+  }
+  if (!IsCount(arms.events_treatment) ||
+      arms.events_treatment > arms.total_treatment) {
+    return Invalid(study, "events_treatment",
+                   "a whole number in [0, total_treatment]");
+  }
+  if (!IsCount(arms.events_control) ||
+      arms.events_control > arms.total_control) {
+    return Invalid(study, "events_control",
+                   "a whole number in [0, total_control]");
+  }
+  double a = arms.events_treatment, b = arms.total_treatment - a;
+  double c = arms.events_control, d = arms.total_control - c;
+  if (measure == DichotomousMeasure::kRiskDifference) {
+    const double p1 = a / (a + b), p2 = c / (c + d);
+    return Effect{p1 - p2, p1 * (1 - p1) / (a + b) + p2 * (1 - p2) / (c + d),
+                  false};
+  }
+  if ((a == 0 && c == 0) || (b == 0 && d == 0)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("study '", study,
+                     "': no events (or only events) in both arms: excluded"));
+  }
+  Effect effect;
+  if (a == 0 || b == 0 || c == 0 || d == 0) {
+    a += 0.5, b += 0.5, c += 0.5, d += 0.5;
+    effect.corrected = true;
+  }
+  if (measure == DichotomousMeasure::kLogRiskRatio) {
+    effect.estimate = std::log((a / (a + b)) / (c / (c + d)));
+    effect.variance = 1 / a - 1 / (a + b) + 1 / c - 1 / (c + d);
+  } else {
+    effect.estimate = std::log((a * d) / (b * c));
+    effect.variance = 1 / a + 1 / b + 1 / c + 1 / d;
+  }
+  return effect;
+}
+
+absl::StatusOr<Effect> MeanDifference(const std::string& study,
+                                      const ContinuousArms& arms) {
+  if (!std::isfinite(arms.mean_treatment))
+    return Invalid(study, "mean_treatment", "finite");
+  if (!std::isfinite(arms.mean_control))
+    return Invalid(study, "mean_control", "finite");
+  if (!std::isfinite(arms.sd_treatment) || arms.sd_treatment <= 0) {
+    return Invalid(study, "sd_treatment", "> 0");
+  }
+  if (!std::isfinite(arms.sd_control) || arms.sd_control <= 0) {
+    return Invalid(study, "sd_control", "> 0");
+  }
+  if (!IsCount(arms.n_treatment) || arms.n_treatment < 2) {
+    return Invalid(study, "n_treatment", "a whole number >= 2");
+  }
+  if (!IsCount(arms.n_control) || arms.n_control < 2) {
+    return Invalid(study, "n_control", "a whole number >= 2");
+  }
+  return Effect{arms.mean_treatment - arms.mean_control,
+                arms.sd_treatment * arms.sd_treatment / arms.n_treatment +
+                    arms.sd_control * arms.sd_control / arms.n_control,
+                false};
+}
+
+}  // namespace kip::meta
