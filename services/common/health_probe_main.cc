@@ -5,8 +5,6 @@
 #include <grpcpp/grpcpp.h>
 
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "absl/flags/flag.h"
@@ -14,6 +12,7 @@
 #include "absl/flags/usage.h"
 #include "absl/time/time.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "services/common/file_util.h"
 
 ABSL_FLAG(std::string, addr, "127.0.0.1:50051", "host:port of the server");
 ABSL_FLAG(std::string, service, "", "service name; empty = the whole server");
@@ -27,10 +26,7 @@ namespace {
 
 std::string ReadFileOrEmpty(const std::string& path) {
   if (path.empty()) return "";
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return kip::ReadFileToString(path).value_or("");
 }
 
 }  // namespace

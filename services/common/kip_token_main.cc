@@ -2,14 +2,13 @@
 //   kip_token --private_key=.kip/keys/token_signing.key --role=clinician
 //             --sub=dev-clinician --site=local --ttl=720h
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/time/clock.h"
+#include "services/common/file_util.h"
 #include "services/common/principal.h"
 #include "services/common/token_signer.h"
 
@@ -37,14 +36,13 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "kip_token: --ttl must be > 0\n");
     return 2;
   }
-  std::ifstream in(absl::GetFlag(FLAGS_private_key), std::ios::binary);
-  if (!in) {
+  absl::StatusOr<std::string> pem =
+      kip::ReadFileToString(absl::GetFlag(FLAGS_private_key));
+  if (!pem.ok()) {
     std::fprintf(stderr, "kip_token: cannot read --private_key\n");
     return 2;
   }
-  std::stringstream pem;
-  pem << in.rdbuf();
-  auto signer = kip::TokenSigner::FromPrivateKeyPem(pem.str());
+  auto signer = kip::TokenSigner::FromPrivateKeyPem(*pem);
   if (!signer.ok()) {
     std::fprintf(stderr, "kip_token: --private_key: %s\n",
                  std::string(signer.status().message()).c_str());

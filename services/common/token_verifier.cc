@@ -6,11 +6,10 @@
 #include <openssl/pem.h>
 
 #include <cerrno>
-#include <fstream>
 #include <memory>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/file_util.h"
 
 namespace kip {
 namespace {
@@ -22,14 +21,6 @@ using JwtPtr = std::unique_ptr<jwt_t, JwtDeleter>;
 
 // Size of the header segment worth decoding; real headers are < 100 bytes.
 constexpr size_t kMaxTokenBytes = 8192;
-
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 }  // namespace
 
@@ -85,7 +76,7 @@ absl::StatusOr<TokenVerifier> TokenVerifier::FromPublicKeyFiles(
     const std::vector<std::string>& paths) {
   std::vector<std::string> pems;
   for (const std::string& path : paths) {
-    absl::StatusOr<std::string> pem = ReadFile(path);
+    absl::StatusOr<std::string> pem = ReadFileToString(path);
     if (!pem.ok()) return pem.status();
     if (!JwtAlgorithmForPem(*pem, false).ok()) {
       return absl::InvalidArgumentError(absl::StrCat(
