@@ -1,0 +1,23 @@
+// Ketamine a patient received, integrated from the logged events: infusion
+// rate over the time it ran (started/changed/paused/resumed/stopped) plus
+// boluses. A correction replaces the payload of the event it points at (or,
+// without a replacement, voids it); the original stays in the log.
+#ifndef KIP_SERVICES_SESSIONS_LOG_DOSE_ACCOUNTING_H_
+#define KIP_SERVICES_SESSIONS_LOG_DOSE_ACCOUNTING_H_
+
+#include <vector>
+
+#include "absl/time/time.h"
+#include "kip/sessions/v1/events.pb.h"
+
+namespace kip::sessions {
+
+// mg delivered by one session's events within [from, to). A rate given only
+// in mg/kg/h is converted with `weight_kg`; an infusion still running at `to`
+// counts up to `to`. Events are ordered by device time, then sequence.
+double DeliveredMg(std::vector<kip::sessions::v1::Event> events,
+                   double weight_kg, absl::Time from, absl::Time to);
+
+}  // namespace kip::sessions
+
+#endif  // KIP_SERVICES_SESSIONS_LOG_DOSE_ACCOUNTING_H_

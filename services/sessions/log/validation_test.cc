@@ -1,0 +1,94 @@
+#include "services/sessions/log/validation.h"
+
+#include "gmock/gmock.h"
+#include "google/protobuf/util/time_util.h"
+#include "gtest/gtest.h"
+
+namespace kip::sessions {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+using ::testing::HasSubstr;
+
+const absl::Time kNow = absl::FromUnixSeconds(1'800'000'000);
+
+v1::Event PainEvent(double nrs) {
+  v1::Event event;
+  event.set_event_id("3f1c2a8e-6b7d-4e0f-9a1b-2c3d4e5f6a7b");
+  event.set_session_id("9b2e4c6d-1a3f-4b5c-8d7e-0f1a2b3c4d5e");
+  *event.mutable_device_time() =
+      TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(kNow));
+  event.mutable_pain_score()->set_nrs(nrs);
+  event.mutable_pain_score()->set_timepoint(v1::DURING);
+  return event;
+}
+
+void ExpectInvalid(const v1::Event& event, const std::string& path) {
+  absl::Status status = ValidateEvent(event, kNow, "events[2]");
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << status;
+  EXPECT_THAT(std::string(status.message()), HasSubstr(path));
+}
+
+TEST(ValidationTest, AValidPainScorePasses) {
+  EXPECT_TRUE(ValidateEvent(PainEvent(7), kNow, "events[0]").ok());
+}
+
+TEST(ValidationTest, EachInvalidFieldIsNamedWithItsBound) {
+  ExpectInvalid(PainEvent(11), "events[2].pain_score.nrs: 11 is outside 0..10");
+  v1::Event no_id = PainEvent(3);
+  no_id.set_event_id("not-a-uuid");
+  ExpectInvalid(no_id, "events[2].event_id");
+  v1::Event future = PainEvent(3);
+  *future.mutable_device_time() = TimeUtil::MicrosecondsToTimestamp(
+      absl::ToUnixMicros(kNow + absl::Minutes(6)));
+  ExpectInvalid(future, "events[2].device_time");
+  v1::Event follow_up = PainEvent(3);
+  follow_up.mutable_pain_score()->set_timepoint(v1::FOLLOW_UP);
+  ExpectInvalid(follow_up, "events[2].pain_score.follow_up_day");
+  v1::Event vitals = PainEvent(3);
+  vitals.mutable_vital_signs()->set_spo2_percent(101);
+  ExpectInvalid(vitals, "events[2].vital_signs.spo2_percent: 101 is outside");
+  v1::Event bpi = PainEvent(3);
+  bpi.mutable_questionnaire()->set_instrument("BPI-SF");
+  for (int i = 0; i < 4; ++i)
+    bpi.mutable_questionnaire()->add_severity_items(5);
+  for (int i = 0; i < 7; ++i) {
+    bpi.mutable_questionnaire()->add_interference_items(i == 4 ? 12 : 3);
+  }
+  bpi.mutable_questionnaire()->set_timepoint(v1::END);
+  ExpectInvalid(bpi, "events[2].questionnaire.interference_items[4]: 12");
+  v1::Event empty = PainEvent(3);
+  empty.clear_pain_score();
+  ExpectInvalid(empty, "events[2]: needs a payload");
+}
+
+TEST(ValidationTest, BpiScoresAreComputedByTheServer) {
+  v1::Event event = PainEvent(0);
+  v1::Questionnaire* q = event.mutable_questionnaire();
+  q->set_instrument("BPI-SF");
+  for (double item : {6, 4, 5, 5}) q->add_severity_items(item);
+  for (double item : {1, 2, 3, 4, 5, 6, 7}) q->add_interference_items(item);
+  q->set_severity_score(99);  // a client's value is not trusted
+  q->set_timepoint(v1::BASELINE);
+  ASSERT_TRUE(ValidateEvent(event, kNow, "events[0]").ok());
+  NormalizeEvent(event);
+  EXPECT_DOUBLE_EQ(event.questionnaire().severity_score(), 5.0);
+  EXPECT_DOUBLE_EQ(event.questionnaire().interference_score(), 4.0);
+}
+
+TEST(ValidationTest, PatientBoundsNameTheField) {
+  v1::Patient patient;
+  patient.set_study_id("S1");
+  patient.set_patient_id("P001");
+  patient.set_site_id("site-a");
+  patient.set_arm_id("ketamine");
+  patient.set_baseline_weight_kg(350);
+  patient.set_condition(v1::CRPS);
+  absl::Status status = ValidatePatient(patient);
+  EXPECT_THAT(
+      std::string(status.message()),
+      HasSubstr("patient.baseline_weight_kg: 350 is outside 20..300 kg"));
+}
+
+}  // namespace
+}  // namespace kip::sessions

@@ -1,0 +1,73 @@
+// A thin RAII layer over the sqlite3 C API: a connection and prepared
+// statements with absl::Status errors. Not thread-safe; callers own locking.
+#ifndef KIP_SERVICES_SESSIONS_STORE_SQLITE_DB_H_
+#define KIP_SERVICES_SESSIONS_STORE_SQLITE_DB_H_
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace kip::sessions {
+
+class SqliteStatement {
+ public:
+  SqliteStatement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  SqliteStatement(SqliteStatement&& other) noexcept
+      : db_(other.db_), stmt_(other.stmt_) {
+    other.stmt_ = nullptr;
+  }
+  SqliteStatement(const SqliteStatement&) = delete;
+  ~SqliteStatement() { sqlite3_finalize(stmt_); }
+
+  // 1-based parameter index, as in sqlite3_bind_*.
+  SqliteStatement& Bind(int index, int64_t value);
+  SqliteStatement& Bind(int index, double value);
+  SqliteStatement& Bind(int index, absl::string_view text);
+  SqliteStatement& BindBlob(int index, absl::string_view bytes);
+  SqliteStatement& BindNull(int index);
+
+  // true: a row is ready; false: done. Errors carry the SQLite message.
+  absl::StatusOr<bool> Step();
+  // Steps to completion, for statements without rows.
+  absl::Status Run();
+
+  int64_t Int(int column) const;
+  double Double(int column) const;
+  std::string Text(int column) const;
+  bool IsNull(int column) const;
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;
+};
+
+class SqliteDb {
+ public:
+  static absl::StatusOr<std::unique_ptr<SqliteDb>> Open(
+      const std::string& path);
+  ~SqliteDb();
+
+  absl::Status Exec(absl::string_view sql);
+  absl::StatusOr<SqliteStatement> Prepare(absl::string_view sql);
+  // First column of the first row as text ("" when no row).
+  absl::StatusOr<std::string> QueryText(absl::string_view sql);
+  sqlite3* raw() const { return db_; }
+
+ private:
+  explicit SqliteDb(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+};
+
+// Maps a SQLite result code to a status: constraint violations become
+// ALREADY_EXISTS, busy/locked UNAVAILABLE, corruption DATA_LOSS.
+absl::Status SqliteError(sqlite3* db, int code, absl::string_view what);
+
+}  // namespace kip::sessions
+
+#endif  // KIP_SERVICES_SESSIONS_STORE_SQLITE_DB_H_
