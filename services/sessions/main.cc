@@ -1,18 +1,74 @@
 // sessions_server: the KIP session logging service
 // (kip.sessions.v1.SessionLogService).
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "absl/flags/flag.h"
+#include "services/common/file_util.h"
 #include "services/common/server_core.h"
 #include "services/common/server_main.h"
 #include "services/sessions/access_policy.h"
+#include "services/sessions/log/checkpoint_signer.h"
+#include "services/sessions/log/event_log.h"
 #include "services/sessions/sessions_service.h"
+#include "services/sessions/store/store_factory.h"
+
+ABSL_FLAG(std::string, store, "",
+          "sqlite:PATH or postgres:DSN; default sqlite:<data_dir>/sessions.db");
+ABSL_FLAG(std::string, checkpoint_key, "",
+          "PEM private key (EC P-256 or RSA) that signs log checkpoints; "
+          "default: <data_dir>/checkpoint_key.pem, created on first start");
+
+namespace {
+
+[[noreturn]] void Die(const std::string& message) {
+  std::fprintf(stderr, "sessions_server: %s\n", message.c_str());
+  std::exit(2);
+}
+
+std::unique_ptr<kip::sessions::CheckpointSigner> LoadOrCreateSigner(
+    const std::string& data_dir) {
+  std::string path = absl::GetFlag(FLAGS_checkpoint_key);
+  const bool configured = !path.empty();
+  if (!configured) path = data_dir + "/checkpoint_key.pem";
+  if (configured || std::filesystem::exists(path)) {
+    absl::StatusOr<std::string> pem = kip::ReadFileToString(path);
+    if (!pem.ok()) Die("--checkpoint_key: " + pem.status().ToString());
+    auto signer = kip::sessions::CheckpointSigner::FromPrivateKeyPem(*pem);
+    if (!signer.ok())
+      Die("--checkpoint_key " + path + ": " + signer.status().ToString());
+    return std::move(*signer);
+  }
+  auto signer = kip::sessions::CheckpointSigner::Generate();
+  if (!signer.ok()) Die(signer.status().ToString());
+  // Kept so that checkpoints signed before a restart stay verifiable.
+  std::ofstream(path) << (*signer)->private_key_pem();
+  std::filesystem::permissions(path, std::filesystem::perms::owner_read |
+                                         std::filesystem::perms::owner_write);
+  return std::move(*signer);
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   kip::ServerSetup setup = kip::InitServerOrExit(
       argc, argv, "sessions", "127.0.0.1:50052",
       "KIP session logging service (kip.sessions.v1.SessionLogService). Flags: "
-      "--listen, "
-      "--auth_public_key, --tls_cert, --tls_key, "
-      "--client_ca, --data_dir; --helpfull lists all.");
-  kip::sessions::SessionLogServiceImpl service(*setup.authenticator);
+      "--listen, --store, --checkpoint_key, --auth_public_key, --tls_cert, "
+      "--tls_key, --client_ca, --data_dir; --helpfull lists all.");
+  std::string data_dir =
+      setup.options.data_dir.empty() ? "." : setup.options.data_dir;
+  std::error_code ignored;
+  std::filesystem::create_directories(data_dir, ignored);
+  std::string store_spec = absl::GetFlag(FLAGS_store);
+  if (store_spec.empty()) store_spec = "sqlite:" + data_dir + "/sessions.db";
+  auto store = kip::sessions::OpenEventStore(store_spec);
+  if (!store.ok()) Die(store.status().ToString());
+  auto log = kip::sessions::EventLog::Open(std::move(*store),
+                                           LoadOrCreateSigner(data_dir));
+  if (!log.ok()) Die(log.status().ToString());
+  kip::sessions::SessionLogServiceImpl service(*setup.authenticator, **log);
   return kip::RunServerUntilSignal(
       setup.options, {{&service, &kip::sessions::SessionsAccessPolicy()}});
 }

@@ -1,18 +1,19 @@
-// kip.sessions.v1.SessionLogService adapter: proto <-> event log store, status
-// mapping. RPCs whose logic has not landed answer UNIMPLEMENTED.
+// kip.sessions.v1.SessionLogService adapter: authorization, the read audit,
+// request fields -> EventLog calls, absl::Status -> gRPC status.
 #ifndef KIP_SERVICES_SESSIONS_SESSIONS_SERVICE_H_
 #define KIP_SERVICES_SESSIONS_SESSIONS_SERVICE_H_
 
 #include "kip/sessions/v1/sessions.grpc.pb.h"
 #include "services/common/authenticator.h"
 #include "services/common/rpc_guard.h"
+#include "services/sessions/log/event_log.h"
 
 namespace kip::sessions {
 
 class SessionLogServiceImpl final
     : public kip::sessions::v1::SessionLogService::CallbackService {
  public:
-  explicit SessionLogServiceImpl(const Authenticator& authenticator);
+  SessionLogServiceImpl(const Authenticator& authenticator, EventLog& log);
 
   grpc::ServerUnaryReactor* CreateStudy(
       grpc::CallbackServerContext* context,
@@ -82,7 +83,12 @@ class SessionLogServiceImpl final
       const kip::sessions::v1::ExportStudyRequest* request) override;
 
  private:
+  // Records who read which clinical resource (ListReadAudit shows it).
+  absl::Status Audit(const Principal& caller, absl::string_view method,
+                     const std::string& resource);
+
   RpcGuard guard_;
+  EventLog& log_;
 };
 
 }  // namespace kip::sessions

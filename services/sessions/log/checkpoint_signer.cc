@@ -67,6 +67,17 @@ absl::StatusOr<std::unique_ptr<CheckpointSigner>> CheckpointSigner::Generate() {
       new CheckpointSigner(key, "ES256", PublicPem(key)));
 }
 
+std::string CheckpointSigner::private_key_pem() const {
+  BIO* bio = BIO_new(BIO_s_mem());
+  PEM_write_bio_PrivateKey(bio, AsKey(key_), nullptr, nullptr, 0, nullptr,
+                           nullptr);
+  char* data = nullptr;
+  const long size = BIO_get_mem_data(bio, &data);
+  std::string pem(data, size);
+  BIO_free(bio);
+  return pem;
+}
+
 CheckpointSigner::~CheckpointSigner() { EVP_PKEY_free(AsKey(key_)); }
 
 absl::StatusOr<std::string> CheckpointSigner::Sign(

@@ -28,6 +28,7 @@ class CheckpointSigner {
   absl::StatusOr<std::string> Sign(absl::string_view message) const;
   const std::string& algorithm() const { return algorithm_; }
   const std::string& public_key_pem() const { return public_key_pem_; }
+  std::string private_key_pem() const;
 
  private:
   CheckpointSigner(void* key, std::string algorithm, std::string public_pem)

@@ -27,9 +27,9 @@ double OverlapHours(absl::Time a, absl::Time b, absl::Time from,
   return hi > lo ? absl::ToDoubleHours(hi - lo) : 0.0;
 }
 
-// Applies corrections: the corrected event takes the replacement's payload, or
-// is dropped when the correction carries none. Corrections themselves go.
-std::vector<v1::Event> Effective(std::vector<v1::Event> events) {
+}  // namespace
+
+std::vector<v1::Event> ApplyCorrections(std::vector<v1::Event> events) {
   std::map<std::string, const v1::Correction*> corrections;
   for (const v1::Event& event : events) {
     if (event.has_correction()) {
@@ -54,11 +54,9 @@ std::vector<v1::Event> Effective(std::vector<v1::Event> events) {
   return effective;
 }
 
-}  // namespace
-
 double DeliveredMg(std::vector<v1::Event> events, double weight_kg,
                    absl::Time from, absl::Time to) {
-  std::vector<v1::Event> timeline = Effective(std::move(events));
+  std::vector<v1::Event> timeline = ApplyCorrections(std::move(events));
   std::stable_sort(timeline.begin(), timeline.end(),
                    [](const v1::Event& a, const v1::Event& b) {
                      const absl::Time ta = DeviceTime(a), tb = DeviceTime(b);

@@ -12,6 +12,12 @@
 
 namespace kip::sessions {
 
+// The events as corrected: a corrected event takes its correction's
+// replacement payload (keeping its id, time and sequence) or, for a correction
+// without replacement, is dropped; correction events themselves are dropped.
+std::vector<kip::sessions::v1::Event> ApplyCorrections(
+    std::vector<kip::sessions::v1::Event> events);
+
 // mg delivered by one session's events within [from, to). A rate given only
 // in mg/kg/h is converted with `weight_kg`; an infusion still running at `to`
 // counts up to `to`. Events are ordered by device time, then sequence.

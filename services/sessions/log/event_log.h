@@ -40,6 +40,8 @@ class EventLog {
   absl::StatusOr<v1::Patient> EnrollPatient(v1::Patient patient);
   absl::StatusOr<v1::Patient> GetPatient(const std::string& study_id,
                                          const std::string& patient_id);
+  absl::StatusOr<std::vector<v1::Patient>> ListPatients(
+      const std::string& study_id);
   absl::StatusOr<v1::InfusionSession> StartSession(v1::InfusionSession session);
   absl::StatusOr<v1::GetSessionResponse> GetSession(
       const std::string& session_id);
@@ -54,6 +56,7 @@ class EventLog {
   absl::StatusOr<std::vector<v1::Event>> EventsFrom(int64_t from_index,
                                                     const std::string& study_id,
                                                     int limit);
+  int64_t TreeSize();
   // Blocks until the log holds more than `size` events or `deadline` passes.
   bool WaitForTreeSizeAbove(int64_t size, absl::Time deadline);
 

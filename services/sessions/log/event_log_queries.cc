@@ -127,6 +127,17 @@ absl::StatusOr<std::vector<v1::Event>> EventLog::EventsFrom(
   return ParseEvents(rows);
 }
 
+int64_t EventLog::TreeSize() {
+  absl::MutexLock lock(&leaves_mu_);
+  return static_cast<int64_t>(leaves_.size());
+}
+
+absl::StatusOr<std::vector<v1::Patient>> EventLog::ListPatients(
+    const std::string& study_id) {
+  KIP_RETURN_IF_ERROR(GetStudy(study_id).status());
+  return store_->ListPatients(study_id);
+}
+
 bool EventLog::WaitForTreeSizeAbove(int64_t size, absl::Time deadline) {
   absl::MutexLock lock(&leaves_mu_);
   struct Args {

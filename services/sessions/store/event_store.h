@@ -86,6 +86,8 @@ class EventStore {
       const kip::sessions::v1::Patient& patient) = 0;
   virtual absl::StatusOr<std::optional<kip::sessions::v1::Patient>> FindPatient(
       const std::string& study_id, const std::string& patient_id) = 0;
+  virtual absl::StatusOr<std::vector<kip::sessions::v1::Patient>> ListPatients(
+      const std::string& study_id) = 0;
   virtual absl::Status InsertSession(
       const kip::sessions::v1::InfusionSession& session) = 0;
   virtual absl::StatusOr<std::optional<kip::sessions::v1::InfusionSession>>

@@ -272,6 +272,25 @@ class SqliteEventStore final : public EventStore {
         {study_id, patient_id}, "patient");
   }
 
+  absl::StatusOr<std::vector<v1::Patient>> ListPatients(
+      const std::string& study_id) override {
+    Reader reader(*this);
+    if (!reader.ok()) return reader.status();
+    KIP_ASSIGN_OR_RETURN(stmt, reader->Prepare("SELECT record FROM patients "
+                                               "WHERE study_id = ? ORDER BY "
+                                               "patient_id"));
+    stmt.Bind(1, study_id);
+    std::vector<v1::Patient> patients;
+    while (true) {
+      KIP_ASSIGN_OR_RETURN(row, stmt.Step());
+      if (!row) break;
+      KIP_ASSIGN_OR_RETURN(patient,
+                           ParseRecord<v1::Patient>(stmt.Text(0), "patient"));
+      patients.push_back(std::move(patient));
+    }
+    return patients;
+  }
+
   absl::Status InsertSession(const v1::InfusionSession& session) override {
     return Write(
         "INSERT INTO sessions (session_id, study_id, patient_id, site_id, "
