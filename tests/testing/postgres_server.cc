@@ -68,19 +68,20 @@ absl::StatusOr<std::string> StartOwnServer() {
     as_user = "runuser -u postgres -- ";
   }
   const int port = FreePort();
-  const std::string init = absl::StrCat(as_user, "'", bin, "/initdb' -D '", dir,
-                                        "/data' -A trust -U kip >'", dir,
-                                        "/initdb.log' 2>&1");
+  const std::string init =
+      absl::StrCat(as_user, "'", bin, "/initdb' -D '", dir,
+                   "/data' -A trust -U kip >'", dir, "/initdb.log' 2>&1");
   if (std::system(init.c_str()) != 0) {
-    return absl::InternalError(absl::StrCat("initdb failed; see ", dir, "/initdb.log"));
+    return absl::InternalError(
+        absl::StrCat("initdb failed; see ", dir, "/initdb.log"));
   }
   const std::string start = absl::StrCat(
-      as_user, "'", bin, "/pg_ctl' -D '", dir, "/data' -o \"-p ", port, " -k '", dir,
-      "' -c listen_addresses=127.0.0.1 -c fsync=on\" -l '", dir,
+      as_user, "'", bin, "/pg_ctl' -D '", dir, "/data' -o \"-p ", port, " -k '",
+      dir, "' -c listen_addresses=127.0.0.1 -c fsync=on\" -l '", dir,
       "/server.log' -w start >/dev/null 2>&1");
   if (std::system(start.c_str()) != 0) {
-    return absl::InternalError(absl::StrCat("pg_ctl start failed; see ", dir,
-                                            "/server.log"));
+    return absl::InternalError(
+        absl::StrCat("pg_ctl start failed; see ", dir, "/server.log"));
   }
   server.bin = bin;
   server.dir = dir;

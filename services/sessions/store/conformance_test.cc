@@ -24,7 +24,8 @@ class ConformanceTest : public StoreTest {};
 TEST_P(ConformanceTest, AppendedEventsReadBackInOrderWithTheirChain) {
   const std::string session_id = SeedOneSession();
   std::vector<v1::Event> batch;
-  for (double nrs : {7.0, 5.5, 3.0}) batch.push_back(PainEvent(session_id, nrs));
+  for (double nrs : {7.0, 5.5, 3.0})
+    batch.push_back(PainEvent(session_id, nrs));
   auto acks = log_->Append(batch, "nurse-1");
   ASSERT_TRUE(acks.ok()) << acks.status();
   ASSERT_EQ(acks->size(), 3u);
@@ -51,11 +52,13 @@ TEST_P(ConformanceTest, AppendedEventsReadBackInOrderWithTheirChain) {
 
 TEST_P(ConformanceTest, ABatchWithOneBadEventWritesNothing) {
   const std::string session_id = SeedOneSession();
-  std::vector<v1::Event> batch = {PainEvent(session_id, 4), PainEvent(session_id, 4)};
+  std::vector<v1::Event> batch = {PainEvent(session_id, 4),
+                                  PainEvent(session_id, 4)};
   batch.push_back(PainEvent(NewUuid(), 4));  // unknown session
   auto refused = log_->Append(batch, "nurse-1");
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kNotFound);
-  EXPECT_THAT(std::string(refused.status().message()), HasSubstr("events[2].session_id"));
+  EXPECT_THAT(std::string(refused.status().message()),
+              HasSubstr("events[2].session_id"));
   batch.back() = PainEvent(session_id, 10.5);  // out of range
   refused = log_->Append(batch, "nurse-1");
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
@@ -67,7 +70,8 @@ TEST_P(ConformanceTest, ABatchWithOneBadEventWritesNothing) {
 
 TEST_P(ConformanceTest, ReplayReturnsTheOriginalAcknowledgement) {
   const std::string session_id = SeedOneSession();
-  std::vector<v1::Event> batch = {PainEvent(session_id, 6), PainEvent(session_id, 5)};
+  std::vector<v1::Event> batch = {PainEvent(session_id, 6),
+                                  PainEvent(session_id, 5)};
   auto first = log_->Append(batch, "pump-7");
   ASSERT_TRUE(first.ok());
   auto again = log_->Append(batch, "pump-7");
@@ -76,7 +80,8 @@ TEST_P(ConformanceTest, ReplayReturnsTheOriginalAcknowledgement) {
     EXPECT_TRUE((*again)[i].replayed());
     EXPECT_EQ((*again)[i].hash_hex(), (*first)[i].hash_hex());
     EXPECT_EQ((*again)[i].session_sequence(), (*first)[i].session_sequence());
-    EXPECT_EQ(ToAbslTime((*again)[i].server_time()), ToAbslTime((*first)[i].server_time()));
+    EXPECT_EQ(ToAbslTime((*again)[i].server_time()),
+              ToAbslTime((*first)[i].server_time()));
   }
   EXPECT_EQ(log_->TreeSize(), 2);
   // A partial replay plus a new event: the old one replays, the new one lands.
@@ -95,16 +100,20 @@ TEST_P(ConformanceTest, ConflictingReplayIsRefusedAndNamesTheId) {
   changed.mutable_pain_score()->set_nrs(2);
   auto refused = log_->Append({PainEvent(session_id, 1), changed}, "pump-7");
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kAlreadyExists);
-  EXPECT_THAT(std::string(refused.status().message()), HasSubstr(event.event_id()));
+  EXPECT_THAT(std::string(refused.status().message()),
+              HasSubstr(event.event_id()));
   EXPECT_EQ(log_->TreeSize(), 1);
-  EXPECT_DOUBLE_EQ(log_->GetSession(session_id)->events(0).pain_score().nrs(), 6);
+  EXPECT_DOUBLE_EQ(log_->GetSession(session_id)->events(0).pain_score().nrs(),
+                   6);
 }
 
 TEST_P(ConformanceTest, ConcurrentBatchesKeepDenseOrderedChains) {
   ASSERT_TRUE(log_->CreateStudy(MakeStudy("S1")).ok());
   ASSERT_TRUE(log_->EnrollPatient(MakePatient("S1", "P1")).ok());
   std::vector<std::string> sessions;
-  for (int i = 0; i < 4; ++i) sessions.push_back(log_->StartSession(MakeSession("S1", "P1"))->session_id());
+  for (int i = 0; i < 4; ++i)
+    sessions.push_back(
+        log_->StartSession(MakeSession("S1", "P1"))->session_id());
   constexpr int kThreads = 8, kBatches = 10, kPerBatch = 5;
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
@@ -115,7 +124,8 @@ TEST_P(ConformanceTest, ConcurrentBatchesKeepDenseOrderedChains) {
           v1::Event event = PainEvent(sessions[t % 4], 1);
           event.mutable_pain_score()->clear_nrs();
           event.clear_pain_score();
-          event.mutable_note()->set_text(absl::StrCat(t, "/", b * kPerBatch + e));
+          event.mutable_note()->set_text(
+              absl::StrCat(t, "/", b * kPerBatch + e));
           batch.push_back(event);
         }
         ASSERT_TRUE(log_->Append(batch, "pump").ok());
@@ -224,7 +234,8 @@ TEST_P(ConformanceTest, ExportsCarryEveryEventTypeAndSdtmDomains) {
   stop.clear_pain_score();
   stop.mutable_infusion_stopped()->set_reason("end of session");
   v1::Event pain = PainEvent(session_id, 3, t0 + absl::Hours(1));
-  ASSERT_TRUE(log_->Append({start, nausea, ondansetron, stop, pain}, "pump").ok());
+  ASSERT_TRUE(
+      log_->Append({start, nausea, ondansetron, stop, pain}, "pump").ok());
 
   auto csv = ExportStudyTables(*log_, "S1", v1::CSV_PER_EVENT_TYPE);
   ASSERT_TRUE(csv.ok()) << csv.status();
@@ -239,24 +250,29 @@ TEST_P(ConformanceTest, ExportsCarryEveryEventTypeAndSdtmDomains) {
   by_name.clear();
   for (const auto& t : *sdtm) by_name[t.name] = t.csv;
   // One constant-rate interval of 24.5 mg/h over one hour.
-  EXPECT_THAT(by_name["EX"], HasSubstr("S1,EX,S1-P1,1,KETAMINE,24.5,mg/h,CONTINUOUS"));
+  EXPECT_THAT(by_name["EX"],
+              HasSubstr("S1,EX,S1-P1,1,KETAMINE,24.5,mg/h,CONTINUOUS"));
   EXPECT_THAT(by_name["AE"], HasSubstr("NAUSEA,NAUSEA,MILD"));
   EXPECT_THAT(by_name["CM"], HasSubstr("ondansetron,4,mg,IV"));
   EXPECT_THAT(by_name["QS"], HasSubstr("NRS,PAINNRS,3,3,DURING"));
-  EXPECT_THAT(by_name["DM"], HasSubstr("S1,DM,S1-P1,P1,site-a,F,40-49,ketamine"));
+  EXPECT_THAT(by_name["DM"],
+              HasSubstr("S1,DM,S1-P1,P1,site-a,F,40-49,ketamine"));
 }
 
 TEST_P(ConformanceTest, CheckpointsAreSignedAndProofsVerify) {
   const std::string session_id = SeedOneSession();
-  for (int i = 0; i < 5; ++i) ASSERT_TRUE(log_->Append({PainEvent(session_id, i)}, "p").ok());
+  for (int i = 0; i < 5; ++i)
+    ASSERT_TRUE(log_->Append({PainEvent(session_id, i)}, "p").ok());
   auto first = log_->Checkpoint();
   ASSERT_TRUE(first.ok()) << first.status();
   EXPECT_EQ(first->tree_size(), 5);
   EXPECT_TRUE(VerifyCheckpointSignature(
       first->public_key_pem(),
-      CheckpointMessage(first->tree_size(), first->root_hash_hex(), ToAbslTime(first->time())),
+      CheckpointMessage(first->tree_size(), first->root_hash_hex(),
+                        ToAbslTime(first->time())),
       first->signature()));
-  for (int i = 0; i < 6; ++i) ASSERT_TRUE(log_->Append({PainEvent(session_id, i)}, "p").ok());
+  for (int i = 0; i < 6; ++i)
+    ASSERT_TRUE(log_->Append({PainEvent(session_id, i)}, "p").ok());
   auto second = log_->Checkpoint();
   ASSERT_TRUE(second.ok());
   auto consistency = log_->ConsistencyProof(5, 11);
@@ -264,20 +280,23 @@ TEST_P(ConformanceTest, CheckpointsAreSignedAndProofsVerify) {
   std::vector<std::string> proof;
   for (const auto& h : consistency->proof_hex()) proof.push_back(*HexDecode(h));
   EXPECT_TRUE(VerifyMerkleConsistency(5, 11, *HexDecode(first->root_hash_hex()),
-                                      *HexDecode(second->root_hash_hex()), proof));
+                                      *HexDecode(second->root_hash_hex()),
+                                      proof));
   auto events = log_->GetSession(session_id);
   for (const v1::Event& event : events->events()) {
     auto inclusion = log_->InclusionProof(event.global_index(), 11);
     ASSERT_TRUE(inclusion.ok());
     std::vector<std::string> path;
-    for (const auto& h : inclusion->audit_path_hex()) path.push_back(*HexDecode(h));
+    for (const auto& h : inclusion->audit_path_hex())
+      path.push_back(*HexDecode(h));
     EXPECT_EQ(inclusion->leaf_hash_hex(),
               HexEncode(MerkleLeafHash(*HexDecode(event.hash_hex()))));
     EXPECT_TRUE(VerifyMerkleInclusion(*HexDecode(inclusion->leaf_hash_hex()),
                                       event.global_index(), 11, path,
                                       *HexDecode(second->root_hash_hex())));
   }
-  EXPECT_EQ(log_->InclusionProof(11, 11).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(log_->InclusionProof(11, 11).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST_P(ConformanceTest, CatalogCreatesAreIdempotentAndConflictsNamed) {
@@ -285,7 +304,8 @@ TEST_P(ConformanceTest, CatalogCreatesAreIdempotentAndConflictsNamed) {
   EXPECT_TRUE(log_->CreateStudy(MakeStudy("S1")).ok());
   v1::Study other = MakeStudy("S1");
   other.set_title("something else");
-  EXPECT_EQ(log_->CreateStudy(other).status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(log_->CreateStudy(other).status().code(),
+            absl::StatusCode::kAlreadyExists);
   ASSERT_TRUE(log_->EnrollPatient(MakePatient("S1", "P1")).ok());
   EXPECT_TRUE(log_->EnrollPatient(MakePatient("S1", "P1")).ok());
   v1::Patient wrong_arm = MakePatient("S1", "P2");
@@ -296,7 +316,8 @@ TEST_P(ConformanceTest, CatalogCreatesAreIdempotentAndConflictsNamed) {
   ASSERT_TRUE(log_->StartSession(session).ok());
   EXPECT_TRUE(log_->StartSession(session).ok());
   session.set_device_id("pump-9");
-  EXPECT_EQ(log_->StartSession(session).status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(log_->StartSession(session).status().code(),
+            absl::StatusCode::kAlreadyExists);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ConformanceTest,

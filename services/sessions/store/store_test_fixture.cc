@@ -18,8 +18,9 @@ std::string NewUuid() {
   static absl::Mutex mu;
   absl::MutexLock lock(&mu);
   const uint64_t a = rng(), b = rng();
-  return absl::StrFormat("%08x-%04x-4%03x-a%03x-%012x", a >> 32, (a >> 16) & 0xffff,
-                         a & 0xfff, (b >> 48) & 0xfff, b & 0xffffffffffffULL);
+  return absl::StrFormat("%08x-%04x-4%03x-a%03x-%012x", a >> 32,
+                         (a >> 16) & 0xffff, a & 0xfff, (b >> 48) & 0xfff,
+                         b & 0xffffffffffffULL);
 }
 
 void StoreTest::SetUp() {
