@@ -75,7 +75,7 @@ std::string StoreTest::RawRecord(int64_t global_index) {
   return rows.ok() && !rows->empty() ? (*rows)[0].record : "";
 }
 
-v1::Study StoreTest::MakeStudy(const std::string& id) {
+v1::Study MakeStudy(const std::string& id) {
   v1::Study study;
   study.set_id(id);
   study.set_title("Ketamine for CRPS, 4-day outpatient infusion");
@@ -89,8 +89,7 @@ v1::Study StoreTest::MakeStudy(const std::string& id) {
   return study;
 }
 
-v1::Patient StoreTest::MakePatient(const std::string& study,
-                                   const std::string& id) {
+v1::Patient MakePatient(const std::string& study, const std::string& id) {
   v1::Patient patient;
   patient.set_study_id(study);
   patient.set_patient_id(id);
@@ -106,9 +105,9 @@ v1::Patient StoreTest::MakePatient(const std::string& study,
   return patient;
 }
 
-v1::InfusionSession StoreTest::MakeSession(const std::string& study,
-                                           const std::string& patient,
-                                           const std::string& course) {
+v1::InfusionSession MakeSession(const std::string& study,
+                                const std::string& patient,
+                                const std::string& course) {
   v1::InfusionSession session;
   session.set_session_id(NewUuid());
   session.set_study_id(study);
@@ -131,8 +130,8 @@ std::string StoreTest::SeedOneSession() {
   return session.ok() ? session->session_id() : "";
 }
 
-v1::Event StoreTest::PainEvent(const std::string& session_id, double nrs,
-                               absl::Time device_time) {
+v1::Event PainEvent(const std::string& session_id, double nrs,
+                    absl::Time device_time) {
   v1::Event event;
   event.set_event_id(NewUuid());
   event.set_session_id(session_id);

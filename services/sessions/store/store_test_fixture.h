@@ -28,22 +28,24 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
   // A stored event's record, read straight from the table.
   std::string RawRecord(int64_t global_index);
 
-  v1::Study MakeStudy(const std::string& id);
-  v1::Patient MakePatient(const std::string& study, const std::string& id);
-  v1::InfusionSession MakeSession(const std::string& study,
-                                  const std::string& patient,
-                                  const std::string& course = "course-1");
   // A study S1 with patient P1 and one session; returns the session id.
   std::string SeedOneSession();
-  v1::Event PainEvent(const std::string& session_id, double nrs,
-                      absl::Time device_time = absl::Now());
-
   std::unique_ptr<EventLog> log_;
   std::string spec_;  // sqlite path or postgres DSN
   std::string private_key_pem_;
 };
 
 std::string NewUuid();
+
+// Builders of valid records (a CRPS study with ketamine and placebo arms, a
+// 70 kg patient at site-a, a session on protocol crps-0.35mgkg-4h).
+v1::Study MakeStudy(const std::string& id);
+v1::Patient MakePatient(const std::string& study, const std::string& id);
+v1::InfusionSession MakeSession(const std::string& study,
+                                const std::string& patient,
+                                const std::string& course = "course-1");
+v1::Event PainEvent(const std::string& session_id, double nrs,
+                    absl::Time device_time = absl::Now());
 
 }  // namespace kip::sessions::testing
 

@@ -1,0 +1,253 @@
+// The sessions_server binary over a real gRPC channel, on SQLite and on a
+// throwaway PostgreSQL (--store): every RPC end to end, roles, bad input,
+// replays, streams, exports and the read audit.
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "kip/sessions/v1/sessions.grpc.pb.h"
+#include "services/common/testing/test_pki.h"
+#include "services/common/token_signer.h"
+#include "services/sessions/log/checkpoint_signer.h"
+#include "services/sessions/log/merkle.h"
+#include "services/sessions/store/row_codec.h"
+#include "services/sessions/store/store_test_fixture.h"
+#include "tests/integration/server_process.h"
+#include "tests/testing/postgres_server.h"
+
+namespace kip {
+namespace {
+
+namespace v1 = kip::sessions::v1;
+using ::kip::sessions::testing::MakePatient;
+using ::kip::sessions::testing::MakeSession;
+using ::kip::sessions::testing::MakeStudy;
+using ::kip::sessions::testing::PainEvent;
+using ::kip::testing::ServerProcess;
+using ::testing::HasSubstr;
+
+class SessionsServerTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    testing::KeyPair keys = testing::NewEcP256KeyPair();
+    signer_ = std::make_unique<TokenSigner>(
+        *TokenSigner::FromPrivateKeyPem(keys.private_pem));
+    const std::string key_path =
+        testing::WriteTempFile("auth.pub", keys.public_pem);
+    std::vector<std::string> args = {
+        "--auth_public_key=" + key_path,
+        absl::StrCat("--data_dir=", getenv("TEST_TMPDIR"), "/",
+                     sessions::testing::NewUuid())};
+    if (GetParam() == "postgres") {
+      auto dsn = testing::FreshPostgresDatabase();
+      ASSERT_TRUE(dsn.ok()) << dsn.status();
+      args.push_back("--store=postgres:" + *dsn);
+    }
+    auto server = ServerProcess::Start("services/sessions/sessions_server",
+                                       args, "sessions");
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = std::make_unique<ServerProcess>(std::move(*server));
+    stub_ = v1::SessionLogService::NewStub(grpc::CreateChannel(
+        server_->address(), grpc::InsecureChannelCredentials()));
+  }
+
+  std::unique_ptr<grpc::ClientContext> As(const std::string& role) {
+    auto context = std::make_unique<grpc::ClientContext>();
+    context->set_deadline(std::chrono::system_clock::now() +
+                          std::chrono::seconds(20));
+    auto token = signer_->Sign({role + "-1", role, "site-a",
+                                absl::Now() + absl::Hours(1), std::nullopt});
+    context->AddMetadata("authorization", "Bearer " + *token);
+    return context;
+  }
+
+  // Study S1, patient P1, one session; returns the session id.
+  std::string Seed() {
+    v1::CreateStudyRequest study;
+    *study.mutable_study() = MakeStudy("S1");
+    v1::CreateStudyResponse study_response;
+    EXPECT_TRUE(
+        stub_->CreateStudy(As("clinician").get(), study, &study_response).ok());
+    v1::EnrollPatientRequest patient;
+    *patient.mutable_patient() = MakePatient("S1", "P1");
+    v1::EnrollPatientResponse patient_response;
+    EXPECT_TRUE(
+        stub_->EnrollPatient(As("clinician").get(), patient, &patient_response)
+            .ok());
+    v1::StartSessionRequest session;
+    *session.mutable_session() = MakeSession("S1", "P1");
+    v1::StartSessionResponse session_response;
+    grpc::Status started =
+        stub_->StartSession(As("device").get(), session, &session_response);
+    EXPECT_TRUE(started.ok()) << started.error_message();
+    return session_response.session().session_id();
+  }
+
+  std::unique_ptr<TokenSigner> signer_;
+  std::unique_ptr<ServerProcess> server_;
+  std::unique_ptr<v1::SessionLogService::Stub> stub_;
+};
+
+TEST_P(SessionsServerTest, ASessionIsLoggedVerifiedProvenAndDosedEndToEnd) {
+  const std::string session_id = Seed();
+  const absl::Time t0 = absl::Now() - absl::Hours(2);
+  v1::AppendEventsRequest append;
+  v1::Event start = PainEvent(session_id, 0, t0);
+  start.clear_pain_score();
+  start.mutable_infusion_started()->set_rate_mg_per_kg_per_h(0.35);
+  start.mutable_infusion_started()->set_rate_mg_per_h(24.5);
+  start.mutable_infusion_started()->set_concentration_mg_per_ml(1);
+  *append.add_events() = start;
+  *append.add_events() = PainEvent(session_id, 6, t0 + absl::Minutes(30));
+  v1::Event stop = PainEvent(session_id, 0, t0 + absl::Hours(1));
+  stop.clear_pain_score();
+  stop.mutable_infusion_stopped()->set_reason("end of session");
+  *append.add_events() = stop;
+  v1::AppendEventsResponse acks;
+  grpc::Status status = stub_->AppendEvents(As("device").get(), append, &acks);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(acks.acks_size(), 3);
+
+  // Replay: same acknowledgement, nothing new.
+  v1::AppendEventsResponse replay;
+  ASSERT_TRUE(stub_->AppendEvents(As("device").get(), append, &replay).ok());
+  EXPECT_TRUE(replay.acks(2).replayed());
+  EXPECT_EQ(replay.acks(2).hash_hex(), acks.acks(2).hash_hex());
+
+  v1::GetSessionRequest get;
+  get.set_session_id(session_id);
+  v1::GetSessionResponse session;
+  ASSERT_TRUE(stub_->GetSession(As("researcher").get(), get, &session).ok());
+  EXPECT_EQ(session.events_size(), 3);
+  EXPECT_EQ(session.events(0).recorded_by(), "device-1");
+  EXPECT_TRUE(session.session().has_end_time());
+
+  v1::VerifySessionRequest verify;
+  verify.set_session_id(session_id);
+  v1::VerifySessionResponse verified;
+  ASSERT_TRUE(
+      stub_->VerifySession(As("researcher").get(), verify, &verified).ok());
+  EXPECT_TRUE(verified.ok()) << verified.problem();
+
+  v1::GetCumulativeDoseRequest dose_request;
+  dose_request.set_session_id(session_id);
+  v1::GetCumulativeDoseResponse dose;
+  ASSERT_TRUE(
+      stub_->GetCumulativeDose(As("device").get(), dose_request, &dose).ok());
+  EXPECT_NEAR(dose.session_mg(), 24.5, 1e-6);  // 1 h at 24.5 mg/h
+
+  v1::GetCheckpointResponse checkpoint;
+  ASSERT_TRUE(
+      stub_->GetCheckpoint(As("researcher").get(), {}, &checkpoint).ok());
+  EXPECT_EQ(checkpoint.tree_size(), 3);
+  EXPECT_TRUE(sessions::VerifyCheckpointSignature(
+      checkpoint.public_key_pem(),
+      sessions::CheckpointMessage(checkpoint.tree_size(),
+                                  checkpoint.root_hash_hex(),
+                                  sessions::ToAbslTime(checkpoint.time())),
+      checkpoint.signature()));
+  v1::GetInclusionProofRequest inclusion_request;
+  inclusion_request.set_leaf_index(1);
+  inclusion_request.set_tree_size(3);
+  v1::GetInclusionProofResponse inclusion;
+  ASSERT_TRUE(
+      stub_
+          ->GetInclusionProof(As("device").get(), inclusion_request, &inclusion)
+          .ok());
+  std::vector<std::string> path;
+  for (const auto& h : inclusion.audit_path_hex())
+    path.push_back(*sessions::HexDecode(h));
+  EXPECT_TRUE(sessions::VerifyMerkleInclusion(
+      sessions::MerkleLeafHash(*sessions::HexDecode(acks.acks(1).hash_hex())),
+      1, 3, path, *sessions::HexDecode(checkpoint.root_hash_hex())));
+}
+
+TEST_P(SessionsServerTest, BadInputIsRefusedWithItsPathAndWritesNothing) {
+  const std::string session_id = Seed();
+  v1::AppendEventsRequest append;
+  *append.add_events() = PainEvent(session_id, 4);
+  *append.add_events() = PainEvent(session_id, 11);
+  v1::AppendEventsResponse acks;
+  grpc::Status status =
+      stub_->AppendEvents(As("clinician").get(), append, &acks);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(),
+              HasSubstr("events[1].pain_score.nrs: 11 is outside 0..10"));
+  v1::GetSessionRequest get;
+  get.set_session_id(session_id);
+  v1::GetSessionResponse session;
+  ASSERT_TRUE(stub_->GetSession(As("clinician").get(), get, &session).ok());
+  EXPECT_EQ(session.events_size(), 0);
+  // Researchers read; they never write.
+  append.mutable_events()->RemoveLast();
+  status = stub_->AppendEvents(As("researcher").get(), append, &acks);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  v1::GetStudyRequest missing;
+  missing.set_study_id("nope");
+  v1::GetStudyResponse study;
+  EXPECT_EQ(
+      stub_->GetStudy(As("researcher").get(), missing, &study).error_code(),
+      grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_P(SessionsServerTest, StreamsExportsAndTheReadAudit) {
+  const std::string session_id = Seed();
+  v1::AppendEventsRequest append;
+  for (int i = 0; i < 4; ++i) *append.add_events() = PainEvent(session_id, i);
+  v1::AppendEventsResponse acks;
+  ASSERT_TRUE(stub_->AppendEvents(As("device").get(), append, &acks).ok());
+
+  // A following stream sees the four, then one appended while it waits.
+  auto stream_context = As("researcher");
+  v1::StreamEventsRequest stream_request;
+  stream_request.set_study_id("S1");
+  stream_request.set_follow(true);
+  auto reader = stub_->StreamEvents(stream_context.get(), stream_request);
+  v1::StreamEventsResponse message;
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_TRUE(reader->Read(&message));
+    EXPECT_EQ(message.event().global_index(), i);
+  }
+  v1::AppendEventsRequest later;
+  *later.add_events() = PainEvent(session_id, 9);
+  ASSERT_TRUE(stub_->AppendEvents(As("device").get(), later, &acks).ok());
+  ASSERT_TRUE(reader->Read(&message));
+  EXPECT_EQ(message.event().global_index(), 4);
+  stream_context->TryCancel();
+  reader->Finish().IgnoreError();
+
+  v1::ExportStudyRequest export_request;
+  export_request.set_study_id("S1");
+  export_request.set_format(v1::SDTM);
+  auto export_context = As("researcher");
+  auto exporter = stub_->ExportStudy(export_context.get(), export_request);
+  std::map<std::string, std::string> tables;
+  v1::ExportStudyResponse chunk;
+  while (exporter->Read(&chunk))
+    tables[chunk.table_name()] += chunk.csv_chunk();
+  ASSERT_TRUE(exporter->Finish().ok());
+  EXPECT_THAT(tables["QS"], HasSubstr("PAINNRS"));
+  EXPECT_THAT(tables["DM"], HasSubstr("S1-P1"));
+
+  v1::ListReadAuditResponse audit;
+  ASSERT_TRUE(stub_->ListReadAudit(As("admin").get(), {}, &audit).ok());
+  bool saw_export = false;
+  for (const auto& entry : audit.entries()) {
+    saw_export |=
+        entry.method() == "ExportStudy" && entry.subject() == "researcher-1";
+  }
+  EXPECT_TRUE(saw_export);
+  EXPECT_EQ(
+      stub_->ListReadAudit(As("researcher").get(), {}, &audit).error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, SessionsServerTest,
+                         ::testing::Values("sqlite", "postgres"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace kip
