@@ -44,9 +44,11 @@ struct OwnServer {
   std::string bin, dir, user_prefix;
   ~OwnServer() {
     if (dir.empty()) return;
-    std::system(absl::StrCat(user_prefix, "'", bin, "/pg_ctl' -D '", dir,
-                             "/data' -m immediate stop >/dev/null 2>&1")
-                    .c_str());
+    const int ignored =
+        std::system(absl::StrCat(user_prefix, "'", bin, "/pg_ctl' -D '", dir,
+                                 "/data' -m immediate stop >/dev/null 2>&1")
+                        .c_str());
+    (void)ignored;
     std::filesystem::remove_all(dir);
   }
 };
@@ -64,7 +66,9 @@ absl::StatusOr<std::string> StartOwnServer() {
   const std::string dir = tmpl;
   std::string as_user;
   if (geteuid() == 0) {
-    std::system(absl::StrCat("chown postgres '", dir, "'").c_str());
+    if (std::system(absl::StrCat("chown postgres '", dir, "'").c_str()) != 0) {
+      return absl::InternalError("chown postgres " + dir + " failed");
+    }
     as_user = "runuser -u postgres -- ";
   }
   const int port = FreePort();
