@@ -266,7 +266,7 @@ std::vector<ExportTable> SdtmTables(const v1::Study& study,
                 record.sessions.empty()
                     ? ""
                     : IsoTime(record.sessions.front().session().start_time())});
-    int ex_seq = 0, ae_seq = 0, vs_seq = 0, cm_seq = 0, qs_seq = 0;
+    int ex_seq = 0, ec_seq = 0, ae_seq = 0, vs_seq = 0, cm_seq = 0, qs_seq = 0;
     for (const v1::GetSessionResponse& s : record.sessions) {
       const std::string visit = absl::StrCat(s.session().course_day());
       std::vector<v1::Event> events(s.events().begin(), s.events().end());
@@ -287,6 +287,19 @@ std::vector<ExportTable> SdtmTables(const v1::Study& study,
       };
       for (const v1::Event& e : events) {
         const double w = p.baseline_weight_kg();
+        // EC: exposure as collected at the pump, in mL/h.
+        if (e.has_infusion_started() || e.has_rate_changed()) {
+          const double ml_per_h = e.has_infusion_started()
+                                      ? e.infusion_started().rate_ml_per_h()
+                                      : e.rate_changed().rate_ml_per_h();
+          tables.Row(
+              "EC",
+              {"STUDYID", "DOMAIN", "USUBJID", "ECSEQ", "ECTRT", "ECDOSE",
+               "ECDOSU", "ECDOSFRQ", "ECROUTE", "ECSTDTC", "VISITNUM"},
+              {study.id(), "EC", usubjid, absl::StrCat(++ec_seq), "KETAMINE",
+               Num(ml_per_h), "mL/h", "CONTINUOUS", "INTRAVENOUS",
+               IsoTime(e.device_time()), visit});
+        }
         switch (e.payload_case()) {
           case v1::Event::kInfusionStarted:
             close_interval(e.device_time());

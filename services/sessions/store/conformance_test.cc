@@ -253,6 +253,7 @@ TEST_P(ConformanceTest, ExportsCarryEveryEventTypeAndSdtmDomains) {
   EXPECT_THAT(by_name["EX"],
               HasSubstr("S1,EX,S1-P1,1,KETAMINE,24.5,mg/h,CONTINUOUS"));
   EXPECT_THAT(by_name["AE"], HasSubstr("NAUSEA,NAUSEA,MILD"));
+  EXPECT_THAT(by_name["EC"], HasSubstr("KETAMINE,0,mL/h,CONTINUOUS"));
   EXPECT_THAT(by_name["CM"], HasSubstr("ondansetron,4,mg,IV"));
   EXPECT_THAT(by_name["QS"], HasSubstr("NRS,PAINNRS,3,3,DURING"));
   EXPECT_THAT(by_name["DM"],
