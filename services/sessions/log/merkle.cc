@@ -1,7 +1,5 @@
 #include "services/sessions/log/merkle.h"
 
-#include <openssl/sha.h>
-
 #include "absl/status/status.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -49,13 +47,6 @@ void SubProof(absl::Span<const std::string> leaves, int64_t m,
 }
 
 }  // namespace
-
-std::string Sha256(absl::string_view data) {
-  std::string digest(SHA256_DIGEST_LENGTH, '\0');
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(),
-         reinterpret_cast<unsigned char*>(digest.data()));
-  return digest;
-}
 
 std::string MerkleLeafHash(absl::string_view leaf_data) {
   return Sha256(absl::StrCat(absl::string_view("\x00", 1), leaf_data));
@@ -175,10 +166,6 @@ bool VerifyMerkleConsistency(int64_t first_size, int64_t second_size,
     sn >>= 1;
   }
   return fr == first_root && sr == second_root && sn == 0;
-}
-
-std::string HexEncode(absl::string_view bytes) {
-  return absl::BytesToHexString(bytes);
 }
 
 absl::StatusOr<std::string> HexDecode(absl::string_view hex) {

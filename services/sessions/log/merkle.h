@@ -12,10 +12,13 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "services/common/digest.h"
 
 namespace kip::sessions {
 
-std::string Sha256(absl::string_view data);
+using ::kip::Sha256;
+using ::kip::HexEncode;
+
 std::string MerkleLeafHash(absl::string_view leaf_data);
 std::string MerkleNodeHash(absl::string_view left, absl::string_view right);
 
@@ -42,7 +45,6 @@ bool VerifyMerkleConsistency(int64_t first_size, int64_t second_size,
                              absl::string_view second_root,
                              absl::Span<const std::string> proof);
 
-std::string HexEncode(absl::string_view bytes);
 // Lower- or upper-case hex to bytes; INVALID_ARGUMENT on odd length or non-hex.
 absl::StatusOr<std::string> HexDecode(absl::string_view hex);
 

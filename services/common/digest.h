@@ -1,0 +1,18 @@
+// SHA-256 and hex encoding, shared by the library hash (dosing) and the event
+// log (sessions).
+#ifndef KIP_SERVICES_COMMON_DIGEST_H_
+#define KIP_SERVICES_COMMON_DIGEST_H_
+
+#include <string>
+
+#include "absl/strings/string_view.h"
+
+namespace kip {
+
+// 32 raw bytes.
+std::string Sha256(absl::string_view data);
+std::string HexEncode(absl::string_view bytes);
+
+}  // namespace kip
+
+#endif  // KIP_SERVICES_COMMON_DIGEST_H_
