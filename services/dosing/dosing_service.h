@@ -1,18 +1,24 @@
-// kip.dosing.v1.DosingService adapter: proto <-> protocol library and dose
-// engine, status mapping. RPCs whose logic has not landed answer UNIMPLEMENTED.
+// kip.dosing.v1.DosingService adapter: authorization, request -> dosing core
+// calls (with the caller's token for the cumulative-dose check), absl::Status
+// -> gRPC status.
 #ifndef KIP_SERVICES_DOSING_DOSING_SERVICE_H_
 #define KIP_SERVICES_DOSING_DOSING_SERVICE_H_
 
 #include "kip/dosing/v1/dosing.grpc.pb.h"
 #include "services/common/authenticator.h"
 #include "services/common/rpc_guard.h"
+#include "services/dosing/core/protocol_library.h"
+#include "services/dosing/sessions_dose_client.h"
 
 namespace kip::dosing {
 
 class DosingServiceImpl final
     : public kip::dosing::v1::DosingService::CallbackService {
  public:
-  explicit DosingServiceImpl(const Authenticator& authenticator);
+  // `doses` may be null: then checks of a running session fail closed.
+  DosingServiceImpl(const Authenticator& authenticator,
+                    const ProtocolLibrary& library,
+                    const SessionsDoseClient* doses);
 
   grpc::ServerUnaryReactor* ListProtocols(
       grpc::CallbackServerContext* context,
@@ -41,6 +47,8 @@ class DosingServiceImpl final
 
  private:
   RpcGuard guard_;
+  const ProtocolLibrary& library_;
+  const SessionsDoseClient* doses_;
 };
 
 }  // namespace kip::dosing

@@ -217,8 +217,9 @@ TEST_F(FoundationTest, SpotChecksOfTheRoleTables) {
 
 TEST_F(FoundationTest, RpcsWithoutLogicAnswerUnimplementedNeverFakeData) {
   grpc::Status status =
-      Call(Channel("dosing"), "/kip.dosing.v1.DosingService/PlanCourse",
-           Token("clinician"));
+      Call(Channel("analytics"),
+           "/kip.analytics.v1.AnalyticsService/RenderFunnelPlot",
+           Token("researcher"));
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED)
       << status.error_message();
 }

@@ -1,0 +1,218 @@
+// dosing_server and sessions_server as real binaries over real channels: the
+// library, plans, program checks with the cumulative dose asked from sessions
+// (with the caller's token), fail-closed refusal when sessions is unreachable,
+// titration and PK.
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "kip/dosing/v1/dosing.grpc.pb.h"
+#include "kip/sessions/v1/sessions.grpc.pb.h"
+#include "services/common/testing/test_pki.h"
+#include "services/common/token_signer.h"
+#include "services/sessions/store/row_codec.h"
+#include "services/sessions/store/store_test_fixture.h"
+#include "tests/integration/server_process.h"
+
+namespace kip {
+namespace {
+
+namespace dv1 = kip::dosing::v1;
+namespace sv1 = kip::sessions::v1;
+using ::kip::testing::ServerProcess;
+using ::testing::HasSubstr;
+
+class DosingServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    testing::KeyPair keys = testing::NewEcP256KeyPair();
+    signer_ = std::make_unique<TokenSigner>(
+        *TokenSigner::FromPrivateKeyPem(keys.private_pem));
+    key_arg_ = "--auth_public_key=" +
+               testing::WriteTempFile("auth.pub", keys.public_pem);
+    auto sessions = ServerProcess::Start(
+        "services/sessions/sessions_server",
+        {key_arg_, absl::StrCat("--data_dir=", getenv("TEST_TMPDIR"), "/",
+                                sessions::testing::NewUuid())},
+        "sessions");
+    ASSERT_TRUE(sessions.ok()) << sessions.status();
+    sessions_ = std::make_unique<ServerProcess>(std::move(*sessions));
+    dosing_ = StartDosing(sessions_->address());
+    stub_ = dv1::DosingService::NewStub(grpc::CreateChannel(
+        dosing_->address(), grpc::InsecureChannelCredentials()));
+  }
+
+  std::unique_ptr<ServerProcess> StartDosing(
+      const std::string& sessions_address, const std::string& name = "dosing") {
+    auto dosing = ServerProcess::Start(
+        "services/dosing/dosing_server",
+        {key_arg_, "--sessions_address=" + sessions_address,
+         "--sessions_deadline=1s"},
+        name);
+    EXPECT_TRUE(dosing.ok()) << dosing.status();
+    return std::make_unique<ServerProcess>(std::move(*dosing));
+  }
+
+  std::unique_ptr<grpc::ClientContext> As(const std::string& role) {
+    auto context = std::make_unique<grpc::ClientContext>();
+    context->set_deadline(std::chrono::system_clock::now() +
+                          std::chrono::seconds(20));
+    context->AddMetadata(
+        "authorization",
+        "Bearer " +
+            *signer_->Sign({role + "-1", role, "site-a",
+                            absl::Now() + absl::Hours(1), std::nullopt}));
+    return context;
+  }
+
+  dv1::ValidateProgramRequest Program(double rate_mg_per_h,
+                                      const std::string& session_id) {
+    dv1::ValidateProgramRequest request;
+    request.set_protocol_id("bosma-2018");
+    request.mutable_patient()->set_weight_kg(70);
+    request.set_concentration_mg_per_ml(1);
+    request.set_care_area(kip::common::v1::OUTPATIENT_PAIN);
+    request.mutable_program()->set_rate_mg_per_h(rate_mg_per_h);
+    request.mutable_program()->set_duration_min(60);
+    request.set_session_id(session_id);
+    return request;
+  }
+
+  // A running session with 2 h at 35 mg/h behind it (70 mg).
+  std::string RunningSession() {
+    auto stub = sv1::SessionLogService::NewStub(grpc::CreateChannel(
+        sessions_->address(), grpc::InsecureChannelCredentials()));
+    sv1::CreateStudyRequest study;
+    *study.mutable_study() = sessions::testing::MakeStudy("S1");
+    study.mutable_study()->add_protocol_ids("bosma-2018");
+    sv1::CreateStudyResponse created;
+    EXPECT_TRUE(stub->CreateStudy(As("clinician").get(), study, &created).ok());
+    sv1::EnrollPatientRequest enroll;
+    *enroll.mutable_patient() = sessions::testing::MakePatient("S1", "P1");
+    sv1::EnrollPatientResponse enrolled;
+    EXPECT_TRUE(
+        stub->EnrollPatient(As("clinician").get(), enroll, &enrolled).ok());
+    sv1::StartSessionRequest start;
+    *start.mutable_session() = sessions::testing::MakeSession("S1", "P1");
+    start.mutable_session()->set_protocol_id("bosma-2018");
+    sv1::StartSessionResponse started;
+    EXPECT_TRUE(stub->StartSession(As("device").get(), start, &started).ok());
+    sv1::AppendEventsRequest append;
+    sv1::Event* event = append.add_events();
+    event->set_event_id(sessions::testing::NewUuid());
+    event->set_session_id(started.session().session_id());
+    *event->mutable_device_time() =
+        sessions::ToTimestamp(absl::Now() - absl::Hours(2));
+    event->mutable_infusion_started()->set_rate_mg_per_h(35);
+    event->mutable_infusion_started()->set_concentration_mg_per_ml(1);
+    sv1::AppendEventsResponse acks;
+    EXPECT_TRUE(stub->AppendEvents(As("device").get(), append, &acks).ok());
+    return started.session().session_id();
+  }
+
+  std::unique_ptr<TokenSigner> signer_;
+  std::string key_arg_;
+  std::unique_ptr<ServerProcess> sessions_, dosing_;
+  std::unique_ptr<dv1::DosingService::Stub> stub_;
+};
+
+TEST_F(DosingServerTest, TheLibraryAndAPlanComeWithVersionAndHash) {
+  dv1::ListProtocolsResponse protocols;
+  ASSERT_TRUE(
+      stub_->ListProtocols(As("researcher").get(), {}, &protocols).ok());
+  EXPECT_EQ(protocols.protocols_size(), 8);
+  EXPECT_EQ(protocols.library().content_sha256().size(), 64u);
+  dv1::PlanCourseRequest request;
+  request.set_protocol_id("daily-4h-10d");
+  request.mutable_patient()->set_weight_kg(70);
+  request.set_concentration_mg_per_ml(1);
+  request.set_care_area(kip::common::v1::OUTPATIENT_PAIN);
+  dv1::PlanCourseResponse plan;
+  grpc::Status status =
+      stub_->PlanCourse(As("clinician").get(), request, &plan);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(plan.sessions_size(), 10);
+  EXPECT_DOUBLE_EQ(plan.sessions(0).steps(0).rate_mg_per_h(), 24.5);
+  EXPECT_EQ(plan.library().content_sha256(),
+            protocols.library().content_sha256());
+  EXPECT_EQ(
+      stub_->PlanCourse(As("researcher").get(), request, &plan).error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(DosingServerTest, ARunningSessionIsCheckedWithWhatItAlreadyReceived) {
+  const std::string session_id = RunningSession();
+  dv1::ValidateProgramResponse response;
+  grpc::Status status = stub_->ValidateProgram(
+      As("device").get(), Program(70, session_id), &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.verdict(), dv1::OK);
+  EXPECT_TRUE(response.approved());
+  EXPECT_NEAR(response.already_received().session_mg(), 70,
+              0.5);  // 2 h x 35 mg/h
+  EXPECT_DOUBLE_EQ(response.rate_ml_per_h(), 70);
+  status = stub_->ValidateProgram(As("device").get(), Program(150, session_id),
+                                  &response);
+  ASSERT_TRUE(status.ok());
+  EXPECT_EQ(response.verdict(), dv1::HARD_LIMIT);
+  EXPECT_FALSE(response.approved());
+}
+
+TEST_F(DosingServerTest, UnreachableSessionsMeansRefusalNeverApproval) {
+  const std::string session_id = RunningSession();
+  sessions_->SignalAndWait(SIGKILL, absl::Seconds(5));
+  dv1::ValidateProgramResponse response;
+  grpc::Status status = stub_->ValidateProgram(
+      As("device").get(), Program(70, session_id), &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_THAT(status.error_message(), HasSubstr("refusing to approve"));
+  // A program outside any running session is still checked.
+  status =
+      stub_->ValidateProgram(As("device").get(), Program(70, ""), &response);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+}
+
+TEST_F(DosingServerTest, BadInputNamesTheFieldAndTheBound) {
+  dv1::ValidateProgramRequest request = Program(70, "");
+  request.mutable_patient()->set_weight_kg(-3);
+  dv1::ValidateProgramResponse response;
+  grpc::Status status =
+      stub_->ValidateProgram(As("device").get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("patient.weight_kg"));
+  request = Program(70, "");
+  request.set_protocol_id("unknown");
+  status = stub_->ValidateProgram(As("device").get(), request, &response);
+  EXPECT_THAT(status.error_message(), HasSubstr("IHE 9010"));
+}
+
+TEST_F(DosingServerTest, TitrationAndPkOverTheWire) {
+  dv1::ProposeTitrationRequest titrate;
+  titrate.set_protocol_id("bosma-2018");
+  titrate.mutable_patient()->set_weight_kg(70);
+  titrate.set_care_area(kip::common::v1::OUTPATIENT_PAIN);
+  titrate.set_current_rate_mg_per_h(70);
+  titrate.mutable_observations()->set_spo2_percent(78);
+  dv1::ProposeTitrationResponse proposal;
+  ASSERT_TRUE(
+      stub_->ProposeTitration(As("clinician").get(), titrate, &proposal).ok());
+  EXPECT_EQ(proposal.action(), dv1::STOP);
+  dv1::PredictConcentrationRequest pk;
+  pk.set_model(dv1::DOMINO);
+  pk.set_weight_kg(70);
+  auto* piece = pk.add_infusions();
+  piece->set_start_min(0);
+  piece->set_end_min(60);
+  piece->set_rate_mg_per_h(35);
+  pk.add_at_min(60);
+  dv1::PredictConcentrationResponse prediction;
+  ASSERT_TRUE(
+      stub_->PredictConcentration(As("researcher").get(), pk, &prediction)
+          .ok());
+  EXPECT_GT(prediction.points(0).plasma_ng_per_ml(), 0);
+}
+
+}  // namespace
+}  // namespace kip
