@@ -1,0 +1,388 @@
+#include "sdk/kipctl/dosing_commands.h"
+
+#include <cstdio>
+#include <iostream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "kip/dosing/v1/dosing.grpc.pb.h"
+#include "nlohmann/json.hpp"
+#include "sdk/kipctl/args.h"
+
+namespace kip::kipctl {
+namespace {
+
+namespace v1 = kip::dosing::v1;
+using nlohmann::json;
+
+// The connection options every command accepts (they may come after it).
+const std::set<std::string> kGlobal = {"token", "dosing", "sessions",
+                                       "analytics", "ca-cert"};
+
+int InvalidInput(const absl::Status& status) {
+  std::fprintf(stderr, "kipctl: %s\n", std::string(status.message()).c_str());
+  return 2;
+}
+
+int RpcFailed(const grpc::Status& status) {
+  std::string message = status.error_message();
+  std::replace(message.begin(), message.end(), '\n', ' ');
+  std::fprintf(stderr, "kipctl: %s\n", message.c_str());
+  return status.error_code() == grpc::StatusCode::INVALID_ARGUMENT ||
+                 status.error_code() == grpc::StatusCode::FAILED_PRECONDITION
+             ? 2
+             : 1;
+}
+
+std::unique_ptr<grpc::ClientContext> Context(const Connection& connection) {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->set_deadline(std::chrono::system_clock::now() +
+                        std::chrono::seconds(30));
+  if (!connection.token.empty()) {
+    context->AddMetadata("authorization", "Bearer " + connection.token);
+  }
+  return context;
+}
+
+std::set<std::string> With(std::set<std::string> options) {
+  options.insert(kGlobal.begin(), kGlobal.end());
+  return options;
+}
+
+absl::StatusOr<kip::common::v1::CareArea> CareArea(const Args& args) {
+  const std::string name =
+      absl::AsciiStrToUpper(args.Get("care-area", "OUTPATIENT_PAIN"));
+  kip::common::v1::CareArea area;
+  if (!kip::common::v1::CareArea_Parse(name, &area) ||
+      area == kip::common::v1::CARE_AREA_UNSPECIFIED) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--care-area: '", args.Get("care-area"),
+                     "' is not OUTPATIENT_PAIN, INPATIENT_WARD or ICU"));
+  }
+  return area;
+}
+
+absl::StatusOr<v1::PatientDosingInput> Patient(const Args& args) {
+  v1::PatientDosingInput patient;
+  absl::StatusOr<double> weight = args.Number("weight-kg");
+  if (!weight.ok()) return weight.status();
+  patient.set_weight_kg(*weight);
+  if (args.Has("height-cm")) {
+    absl::StatusOr<double> height = args.Number("height-cm");
+    if (!height.ok()) return height.status();
+    patient.set_height_cm(*height);
+  }
+  if (args.Has("sex")) {
+    const std::string sex = absl::AsciiStrToUpper(args.Get("sex"));
+    if (sex != "F" && sex != "M") {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--sex: '", args.Get("sex"), "' is not F or M"));
+    }
+    patient.set_sex(sex == "F" ? kip::common::v1::FEMALE
+                               : kip::common::v1::MALE);
+  }
+  if (args.Has("weight-basis")) {
+    kip::common::v1::WeightBasis basis;
+    if (!kip::common::v1::WeightBasis_Parse(
+            absl::AsciiStrToUpper(args.Get("weight-basis")), &basis)) {
+      return absl::InvalidArgumentError(
+          "--weight-basis: is not ACTUAL, IDEAL or ADJUSTED");
+    }
+    patient.set_weight_basis(basis);
+  }
+  return patient;
+}
+
+int Protocols(const std::vector<std::string>& argv,
+              const Connection& connection) {
+  auto args = Args::Parse(argv, kGlobal, {"json"});
+  if (!args.ok()) return InvalidInput(args.status());
+  auto stub = v1::DosingService::NewStub(connection.channel);
+  v1::ListProtocolsResponse response;
+  grpc::Status status =
+      stub->ListProtocols(Context(connection).get(), {}, &response);
+  if (!status.ok()) return RpcFailed(status);
+  if (args->Has("json")) {
+    json out = {{"library_version", response.library().version()},
+                {"library_hash", response.library().content_sha256()},
+                {"protocols", json::array()}};
+    for (const auto& p : response.protocols()) {
+      out["protocols"].push_back(
+          {{"id", p.id()},
+           {"title", p.title()},
+           {"dosing_mode", v1::DosingMode_Name(p.dosing_mode())},
+           {"rate",
+            {{"unit", v1::RateUnit_Name(p.rate().unit())},
+             {"start", p.rate().start()},
+             {"min", p.rate().min()},
+             {"max", p.rate().max()}}}});
+    }
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  std::printf("library %s (sha256 %s)\n", response.library().version().c_str(),
+              response.library().content_sha256().c_str());
+  for (const auto& p : response.protocols()) {
+    const char* unit =
+        p.rate().unit() == v1::MG_PER_KG_PER_H ? "mg/kg/h" : "mg/h";
+    std::printf("%-26s %g-%g %s  %s\n", p.id().c_str(), p.rate().min(),
+                p.rate().max(), unit, p.title().c_str());
+  }
+  std::printf("Every number needs clinical sign-off before clinical use.\n");
+  return 0;
+}
+
+int Plan(const std::vector<std::string>& argv, const Connection& connection) {
+  auto args = Args::Parse(
+      argv,
+      With({"protocol", "weight-kg", "concentration-mg-per-ml", "care-area",
+            "height-cm", "sex", "weight-basis", "pk-model"}),
+      {"json"});
+  if (!args.ok()) return InvalidInput(args.status());
+  v1::PlanCourseRequest request;
+  auto protocol = args->Required("protocol");
+  if (!protocol.ok()) return InvalidInput(protocol.status());
+  request.set_protocol_id(*protocol);
+  auto patient = Patient(*args);
+  if (!patient.ok()) return InvalidInput(patient.status());
+  *request.mutable_patient() = *patient;
+  auto conc = args->Number("concentration-mg-per-ml");
+  if (!conc.ok()) return InvalidInput(conc.status());
+  request.set_concentration_mg_per_ml(*conc);
+  auto area = CareArea(*args);
+  if (!area.ok()) return InvalidInput(area.status());
+  request.set_care_area(*area);
+  if (args->Has("pk-model")) {
+    v1::PkModel model;
+    if (!v1::PkModel_Parse(absl::AsciiStrToUpper(args->Get("pk-model")),
+                           &model)) {
+      return InvalidInput(absl::InvalidArgumentError(
+          "--pk-model: is not domino, clements, hijazi or kamp"));
+    }
+    request.set_pk_model(model);
+  }
+  auto stub = v1::DosingService::NewStub(connection.channel);
+  v1::PlanCourseResponse plan;
+  grpc::Status status =
+      stub->PlanCourse(Context(connection).get(), request, &plan);
+  if (!status.ok()) return RpcFailed(status);
+  if (args->Has("json")) {
+    json out = {
+        {"protocol_id", plan.protocol_id()},
+        {"library_version", plan.library().version()},
+        {"library_hash", plan.library().content_sha256()},
+        {"dosing_weight_kg", plan.dosing_weight_kg()},
+        {"dosing_weight_formula", plan.dosing_weight_formula()},
+        {"sessions", json::array()},
+        {"course_max_total_mg", plan.course_max_total_mg()},
+        {"warnings", json::array()},
+        {"requires_clinical_signoff", plan.requires_clinical_signoff()}};
+    for (const auto& s : plan.sessions()) {
+      json session = {{"day", s.day()},
+                      {"duration_min", s.duration_min()},
+                      {"steps", json::array()},
+                      {"min_rate_mg_per_h", s.min_rate_mg_per_h()},
+                      {"max_rate_mg_per_h", s.max_rate_mg_per_h()},
+                      {"planned_total_mg", s.planned_total_mg()},
+                      {"max_total_mg", s.max_total_mg()},
+                      {"planned_volume_ml", s.planned_volume_ml()}};
+      for (const auto& step : s.steps()) {
+        session["steps"].push_back(
+            {{"offset_min", step.offset_min()},
+             {"rate_mg_per_kg_per_h", step.rate_mg_per_kg_per_h()},
+             {"rate_mg_per_h", step.rate_mg_per_h()},
+             {"rate_ml_per_h", step.rate_ml_per_h()},
+             {"rate_ml_per_h_exact", step.rate_ml_per_h_exact()}});
+      }
+      out["sessions"].push_back(session);
+    }
+    for (const auto& w : plan.warnings()) out["warnings"].push_back(w);
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  std::printf("%s for %.1f kg (%s), library %s\n", plan.protocol_id().c_str(),
+              plan.dosing_weight_kg(), plan.dosing_weight_formula().c_str(),
+              plan.library().version().c_str());
+  std::printf("%4s %8s %10s %8s %8s %12s %10s\n", "day", "min", "mg/kg/h",
+              "mg/h", "mL/h", "planned mg", "max mg");
+  for (const auto& s : plan.sessions()) {
+    const auto& step = s.steps(0);
+    std::printf("%4d %8.0f %10.3f %8.2f %8.1f %12.1f %10.1f\n", s.day(),
+                s.duration_min(), step.rate_mg_per_kg_per_h(),
+                step.rate_mg_per_h(), step.rate_ml_per_h(),
+                s.planned_total_mg(), s.max_total_mg());
+  }
+  std::printf("course maximum %.1f mg\n", plan.course_max_total_mg());
+  for (const auto& w : plan.warnings()) std::printf("warning: %s\n", w.c_str());
+  return 0;
+}
+
+int Validate(const std::vector<std::string>& argv,
+             const Connection& connection) {
+  auto args =
+      Args::Parse(argv,
+                  With({"protocol", "weight-kg", "concentration-mg-per-ml",
+                        "rate-mg-per-h", "duration-min", "care-area",
+                        "override-reason", "clinician", "height-cm", "sex",
+                        "weight-basis", "bolus-mg", "session-id", "course-id"}),
+                  {"json"});
+  if (!args.ok()) return InvalidInput(args.status());
+  v1::ValidateProgramRequest request;
+  auto protocol = args->Required("protocol");
+  if (!protocol.ok()) return InvalidInput(protocol.status());
+  request.set_protocol_id(*protocol);
+  auto patient = Patient(*args);
+  if (!patient.ok()) return InvalidInput(patient.status());
+  *request.mutable_patient() = *patient;
+  for (auto [option, setter] :
+       std::vector<std::pair<std::string, std::function<void(double)>>>{
+           {"concentration-mg-per-ml",
+            [&](double v) { request.set_concentration_mg_per_ml(v); }},
+           {"rate-mg-per-h",
+            [&](double v) { request.mutable_program()->set_rate_mg_per_h(v); }},
+           {"duration-min", [&](double v) {
+              request.mutable_program()->set_duration_min(v);
+            }}}) {
+    auto value = args->Number(option);
+    if (!value.ok()) return InvalidInput(value.status());
+    setter(*value);
+  }
+  auto bolus = args->NumberOr("bolus-mg", 0);
+  if (!bolus.ok()) return InvalidInput(bolus.status());
+  request.mutable_program()->set_bolus_mg(*bolus);
+  auto area = CareArea(*args);
+  if (!area.ok()) return InvalidInput(area.status());
+  request.set_care_area(*area);
+  if (args->Has("override-reason") != args->Has("clinician")) {
+    return InvalidInput(absl::InvalidArgumentError(
+        "--override-reason and --clinician: an override needs both"));
+  }
+  if (args->Has("override-reason")) {
+    request.mutable_override()->set_reason_text(args->Get("override-reason"));
+    request.mutable_override()->set_clinician_id(args->Get("clinician"));
+  }
+  request.set_session_id(args->Get("session-id"));
+  request.set_course_id(args->Get("course-id"));
+  auto stub = v1::DosingService::NewStub(connection.channel);
+  v1::ValidateProgramResponse response;
+  grpc::Status status =
+      stub->ValidateProgram(Context(connection).get(), request, &response);
+  if (!status.ok()) return RpcFailed(status);
+  if (args->Has("json")) {
+    json out = {{"verdict", v1::Verdict_Name(response.verdict())},
+                {"violations", json::array()},
+                {"approved", response.approved()},
+                {"dosing_weight_kg", response.dosing_weight_kg()},
+                {"rate_mg_per_kg_per_h", response.rate_mg_per_kg_per_h()},
+                {"rate_ml_per_h", response.rate_ml_per_h()},
+                {"rate_ml_per_h_exact", response.rate_ml_per_h_exact()},
+                {"library_version", response.library().version()},
+                {"library_hash", response.library().content_sha256()}};
+    for (const auto& v : response.violations()) {
+      out["violations"].push_back(
+          {{"severity", v1::Severity_Name(v.severity())},
+           {"limit", v.limit()},
+           {"value", v.value()},
+           {"bound", v.bound()},
+           {"unit", v.unit()},
+           {"ihe_pcd_code", v.ihe_pcd_code()}});
+    }
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  std::printf("%s%s: %.3f mg/kg/h, %.1f mL/h (exact %.4f)\n",
+              v1::Verdict_Name(response.verdict()).c_str(),
+              response.approved() ? " (approved)" : " (not approved)",
+              response.rate_mg_per_kg_per_h(), response.rate_ml_per_h(),
+              response.rate_ml_per_h_exact());
+  for (const auto& v : response.violations()) {
+    std::printf("  %s %s: %g %s, bound %g\n",
+                v1::Severity_Name(v.severity()).c_str(), v.limit().c_str(),
+                v.value(), v.unit().c_str(), v.bound());
+  }
+  return 0;
+}
+
+int Pk(const std::vector<std::string>& argv, const Connection& connection) {
+  auto args = Args::Parse(argv, With({"model", "weight-kg", "infusion", "at"}),
+                          {"json"});
+  if (!args.ok()) return InvalidInput(args.status());
+  v1::PredictConcentrationRequest request;
+  v1::PkModel model;
+  auto model_name = args->Required("model");
+  if (!model_name.ok()) return InvalidInput(model_name.status());
+  if (!v1::PkModel_Parse(absl::AsciiStrToUpper(*model_name), &model) ||
+      model == v1::PK_MODEL_UNSPECIFIED) {
+    return InvalidInput(absl::InvalidArgumentError(
+        absl::StrCat("--model: '", *model_name,
+                     "' is not domino, clements, hijazi or kamp")));
+  }
+  request.set_model(model);
+  auto weight = args->Number("weight-kg");
+  if (!weight.ok()) return InvalidInput(weight.status());
+  request.set_weight_kg(*weight);
+  if (args->GetAll("infusion").empty()) {
+    return InvalidInput(absl::InvalidArgumentError("--infusion: is required"));
+  }
+  for (const std::string& text : args->GetAll("infusion")) {
+    auto infusion = ParseInfusion(text);
+    if (!infusion.ok()) return InvalidInput(infusion.status());
+    v1::InfusionPiece* piece = request.add_infusions();
+    piece->set_start_min(infusion->start_min);
+    piece->set_end_min(infusion->end_min);
+    piece->set_rate_mg_per_h(infusion->rate_mg_per_h);
+  }
+  auto at = args->Required("at");
+  if (!at.ok()) return InvalidInput(at.status());
+  for (const std::string& text : args->GetAll("at")) {
+    auto times = ParseNumberList("at", text);
+    if (!times.ok()) return InvalidInput(times.status());
+    for (double t : *times) request.add_at_min(t);
+  }
+  auto stub = v1::DosingService::NewStub(connection.channel);
+  v1::PredictConcentrationResponse response;
+  grpc::Status status =
+      stub->PredictConcentration(Context(connection).get(), request, &response);
+  if (!status.ok()) return RpcFailed(status);
+  const std::string name =
+      absl::AsciiStrToLower(v1::PkModel_Name(response.model()));
+  if (args->Has("json")) {
+    json out = {
+        {"model", name}, {"points", json::array()}, {"note", response.note()}};
+    for (const auto& p : response.points()) {
+      out["points"].push_back(
+          {{"minute", p.minute()},
+           {"plasma_ng_per_ml", p.plasma_ng_per_ml()},
+           {"above_analgesic_range", p.above_analgesic_range()}});
+    }
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  std::printf("%s model (%s)\n%8s %12s\n", name.c_str(),
+              response.model_source().text().c_str(), "minute", "ng/mL");
+  for (const auto& p : response.points()) {
+    std::printf("%8g %12.1f%s\n", p.minute(), p.plasma_ng_per_ml(),
+                p.above_analgesic_range() ? "  above analgesic range" : "");
+  }
+  std::printf("%s\n", response.note().c_str());
+  return 0;
+}
+
+}  // namespace
+
+int RunDosingCommand(const std::string& command,
+                     const std::vector<std::string>& args,
+                     const Connection& connection) {
+  if (command == "protocols") return Protocols(args, connection);
+  if (command == "plan") return Plan(args, connection);
+  if (command == "validate") return Validate(args, connection);
+  if (command == "pk") return Pk(args, connection);
+  std::fprintf(
+      stderr,
+      "kipctl: dosing %s: unknown command (protocols, plan, validate, pk)\n",
+      command.c_str());
+  return 2;
+}
+
+}  // namespace kip::kipctl

@@ -1,0 +1,186 @@
+// The kipctl command-line contract of issue #3, run as a user would: the real
+// kipctl binary against a real dosing_server. JSON field names are checked
+// exactly (users script against them); invalid input exits 2 with one line.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "nlohmann/json.hpp"
+#include "services/common/testing/test_pki.h"
+#include "services/common/token_signer.h"
+#include "tests/integration/server_process.h"
+
+namespace kip {
+namespace {
+
+using nlohmann::json;
+
+struct CliRun {
+  int exit_status;
+  std::string out, err;
+};
+
+class KipctlDosingTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    testing::KeyPair keys = testing::NewEcP256KeyPair();
+    auto signer = TokenSigner::FromPrivateKeyPem(keys.private_pem);
+    token_ = new std::string(
+        *signer->Sign({"nurse-1", "clinician", "site-a",
+                       absl::Now() + absl::Hours(1), std::nullopt}));
+    auto server = testing::ServerProcess::Start(
+        "services/dosing/dosing_server",
+        {"--auth_public_key=" +
+             testing::WriteTempFile("auth.pub", keys.public_pem),
+         "--sessions_address="},
+        "dosing");
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = new testing::ServerProcess(std::move(*server));
+  }
+  static void TearDownTestSuite() { delete server_; }
+
+  static CliRun Kipctl(const std::string& args) {
+    const std::string err_path =
+        absl::StrCat(getenv("TEST_TMPDIR"), "/kipctl.err");
+    const std::string command = absl::StrCat(
+        "sdk/kipctl/kipctl --token=", *token_, " --dosing=", server_->address(),
+        " ", args, " 2>", err_path);
+    CliRun run;
+    FILE* pipe = popen(command.c_str(), "r");
+    std::array<char, 4096> buffer;
+    size_t n;
+    while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
+      run.out.append(buffer.data(), n);
+    run.exit_status = WEXITSTATUS(pclose(pipe));
+    FILE* err = fopen(err_path.c_str(), "r");
+    while ((n = fread(buffer.data(), 1, buffer.size(), err)) > 0)
+      run.err.append(buffer.data(), n);
+    fclose(err);
+    return run;
+  }
+
+  static std::vector<std::string> Keys(const json& object) {
+    std::vector<std::string> keys;
+    for (auto it = object.begin(); it != object.end(); ++it)
+      keys.push_back(it.key());
+    return keys;
+  }
+
+  static void ExpectHas(const json& object,
+                        const std::vector<std::string>& fields) {
+    for (const std::string& field : fields) {
+      EXPECT_TRUE(object.contains(field))
+          << "missing \"" << field << "\" in " << object.dump();
+    }
+  }
+
+  static std::string* token_;
+  static testing::ServerProcess* server_;
+};
+std::string* KipctlDosingTest::token_ = nullptr;
+testing::ServerProcess* KipctlDosingTest::server_ = nullptr;
+
+TEST_F(KipctlDosingTest, PlanJsonHasTheContractFields) {
+  CliRun run = Kipctl(
+      "dosing plan --protocol bosma-2018 --weight-kg 70 "
+      "--concentration-mg-per-ml 1 --json");
+  ASSERT_EQ(run.exit_status, 0) << run.err;
+  const json plan = json::parse(run.out);
+  ExpectHas(plan, {"protocol_id", "library_version", "library_hash",
+                   "dosing_weight_kg", "sessions", "course_max_total_mg",
+                   "warnings"});
+  ASSERT_EQ(plan["sessions"].size(), 5u);
+  const json& session = plan["sessions"][0];
+  ExpectHas(session, {"day", "duration_min", "steps", "min_rate_mg_per_h",
+                      "max_rate_mg_per_h", "planned_total_mg", "max_total_mg"});
+  ExpectHas(session["steps"][0],
+            {"offset_min", "rate_mg_per_kg_per_h", "rate_mg_per_h",
+             "rate_ml_per_h", "rate_ml_per_h_exact"});
+  EXPECT_EQ(session["steps"][0]["rate_mg_per_h"].get<double>(), 35.0);
+  EXPECT_EQ(plan["course_max_total_mg"].get<double>(), 4200.0);
+  EXPECT_EQ(plan["library_hash"].get<std::string>().size(), 64u);
+}
+
+TEST_F(KipctlDosingTest, ValidateJsonReportsTheVerdictAndEveryViolation) {
+  CliRun run = Kipctl(
+      "dosing validate --protocol bosma-2018 --weight-kg 70 "
+      "--concentration-mg-per-ml 1 "
+      "--rate-mg-per-h 21 --duration-min 60 --care-area OUTPATIENT_PAIN "
+      "--json");
+  ASSERT_EQ(run.exit_status, 0) << run.err;
+  json result = json::parse(run.out);
+  ExpectHas(result, {"verdict", "violations"});
+  EXPECT_EQ(result["verdict"], "SOFT_LIMIT");
+  ExpectHas(result["violations"][0],
+            {"severity", "limit", "value", "bound", "unit"});
+  EXPECT_EQ(result["violations"][0]["limit"], "protocol.rate_min");
+  run = Kipctl(
+      "dosing validate --protocol bosma-2018 --weight-kg 70 "
+      "--concentration-mg-per-ml 1 "
+      "--rate-mg-per-h 21 --duration-min 60 --override-reason 'nausea at 0.5' "
+      "--clinician dr-7 --json");
+  ASSERT_EQ(run.exit_status, 0) << run.err;
+  EXPECT_TRUE(json::parse(run.out)["approved"].get<bool>());
+}
+
+TEST_F(KipctlDosingTest, PkJsonHasModelAndPoints) {
+  CliRun run = Kipctl(
+      "dosing pk --model kamp --weight-kg 70 --infusion 0-240:24.5 --infusion "
+      "240-300:10 "
+      "--at 30,240 --at 300 --json");
+  ASSERT_EQ(run.exit_status, 0) << run.err;
+  const json pk = json::parse(run.out);
+  EXPECT_EQ(pk["model"], "kamp");
+  ASSERT_EQ(pk["points"].size(), 3u);
+  ExpectHas(pk["points"][0], {"minute", "plasma_ng_per_ml"});
+}
+
+TEST_F(KipctlDosingTest, ProtocolsListsTheLibrary) {
+  CliRun run = Kipctl("dosing protocols --json");
+  ASSERT_EQ(run.exit_status, 0) << run.err;
+  EXPECT_EQ(json::parse(run.out)["protocols"].size(), 8u);
+  run = Kipctl("dosing protocols");
+  EXPECT_NE(run.out.find("bosma-2018"), std::string::npos);
+}
+
+TEST_F(KipctlDosingTest, InvalidInputIsOneLineNamingTheFieldAndExitsTwo) {
+  for (const auto& [args, field] :
+       std::vector<std::pair<std::string, std::string>>{
+           {"dosing plan --protocol bosma-2018 --weight-kg abc "
+            "--concentration-mg-per-ml 1",
+            "--weight-kg"},
+           {"dosing plan --protocol bosma-2018 --concentration-mg-per-ml 1",
+            "--weight-kg"},
+           {"dosing plan --protocol nope --weight-kg 70 "
+            "--concentration-mg-per-ml 1",
+            "protocol_id"},
+           {"dosing plan --protocol bosma-2018 --weight-kg 70 "
+            "--concentration-mg-per-ml 7",
+            "concentration_mg_per_ml"},
+           {"dosing plan --protocol bosma-2018 --weight-kg 70 "
+            "--concentration-mg-per-ml 1 "
+            "--care-area MOON",
+            "--care-area"},
+           {"dosing validate --protocol bosma-2018 --weight-kg 70 "
+            "--concentration-mg-per-ml 1 "
+            "--rate-mg-per-h -5 --duration-min 60",
+            "program.rate_mg_per_h"},
+           {"dosing pk --model domino --weight-kg 70 --infusion 0-60 --at 30",
+            "--infusion"},
+           {"dosing pk --model propofol --weight-kg 70 --infusion 0-60:5 --at "
+            "30",
+            "--model"},
+           {"dosing plan --bogus 1", "--bogus"}}) {
+    CliRun run = Kipctl(args);
+    EXPECT_EQ(run.exit_status, 2) << args;
+    EXPECT_NE(run.err.find(field), std::string::npos)
+        << args << " -> " << run.err;
+    EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1) << run.err;
+  }
+}
+
+}  // namespace
+}  // namespace kip
