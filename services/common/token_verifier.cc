@@ -94,6 +94,32 @@ absl::StatusOr<Principal> TokenVerifier::Verify(absl::string_view token,
     return absl::UnauthenticatedError("bearer token too long");
   }
   const std::string token_str(token);
+  std::optional<Verified> verified;
+  {
+    absl::MutexLock lock(&cache_->mu);
+    auto it = cache_->entries.find(token_str);
+    if (it != cache_->entries.end()) verified = it->second;
+  }
+  if (!verified.has_value()) {
+    absl::StatusOr<Verified> checked = VerifySignatureAndClaims(token_str);
+    if (!checked.ok()) return checked.status();
+    verified = *checked;
+    absl::MutexLock lock(&cache_->mu);
+    if (cache_->entries.size() >= kMaxCachedTokens) cache_->entries.clear();
+    cache_->entries.emplace(token_str, *checked);
+  }
+  if (verified->principal.expires + kClockSkew <= now) {
+    return absl::UnauthenticatedError("token expired");
+  }
+  if (verified->not_before.has_value() &&
+      *verified->not_before - kClockSkew > now) {
+    return absl::UnauthenticatedError("token not yet valid (nbf)");
+  }
+  return verified->principal;
+}
+
+absl::StatusOr<TokenVerifier::Verified> TokenVerifier::VerifySignatureAndClaims(
+    const std::string& token_str) const {
   JwtPtr jwt;
   const Key* matched = nullptr;
   for (const Key& key : keys_) {
@@ -119,14 +145,10 @@ absl::StatusOr<Principal> TokenVerifier::Verify(absl::string_view token,
   errno = 0;
   const long exp = jwt_get_grant_int(jwt.get(), "exp");
   if (errno != 0) return absl::UnauthenticatedError("token has no numeric exp");
-  if (absl::FromUnixSeconds(exp) + kClockSkew <= now) {
-    return absl::UnauthenticatedError("token expired");
-  }
+  std::optional<absl::Time> not_before;
   errno = 0;
   const long nbf = jwt_get_grant_int(jwt.get(), "nbf");
-  if (errno == 0 && absl::FromUnixSeconds(nbf) - kClockSkew > now) {
-    return absl::UnauthenticatedError("token not yet valid (nbf)");
-  }
+  if (errno == 0) not_before = absl::FromUnixSeconds(nbf);
 
   Principal principal;
   const char* sub = jwt_get_grant(jwt.get(), "sub");
@@ -148,7 +170,7 @@ absl::StatusOr<Principal> TokenVerifier::Verify(absl::string_view token,
   principal.role = *parsed_role;
   principal.site = site;
   principal.expires = absl::FromUnixSeconds(exp);
-  return principal;
+  return Verified{principal, not_before};
 }
 
 }  // namespace kip

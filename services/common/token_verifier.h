@@ -8,11 +8,15 @@
 #ifndef KIP_SERVICES_COMMON_TOKEN_VERIFIER_H_
 #define KIP_SERVICES_COMMON_TOKEN_VERIFIER_H_
 
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "services/common/principal.h"
 
@@ -44,8 +48,26 @@ class TokenVerifier {
     std::string pem;
     std::string algorithm;
   };
-  explicit TokenVerifier(std::vector<Key> keys) : keys_(std::move(keys)) {}
+  // Tokens that verified, by their exact bytes: a bedside device repeats its
+  // token on every call, and the signature check dominates a small RPC.
+  // Expiry is still checked on every call; the cache is bounded.
+  struct Verified {
+    Principal principal;
+    std::optional<absl::Time> not_before;
+  };
+  struct Cache {
+    absl::Mutex mu;
+    absl::flat_hash_map<std::string, Verified> entries ABSL_GUARDED_BY(mu);
+  };
+  static constexpr size_t kMaxCachedTokens = 4096;
+
+  explicit TokenVerifier(std::vector<Key> keys)
+      : keys_(std::move(keys)), cache_(std::make_shared<Cache>()) {}
+  absl::StatusOr<Verified> VerifySignatureAndClaims(
+      const std::string& token) const;
+
   std::vector<Key> keys_;
+  std::shared_ptr<Cache> cache_;
 };
 
 }  // namespace kip

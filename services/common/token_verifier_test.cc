@@ -112,6 +112,25 @@ TEST_F(TokenVerifierTest, RejectsNotYetValidToken) {
       "not yet valid");
 }
 
+TEST_F(TokenVerifierTest, ACachedTokenStillExpiresAndNbfStillHolds) {
+  TokenVerifier verifier = Verifier({ec_->public_pem});
+  TokenClaims claims = GoodClaims();
+  claims.not_before = kNow - absl::Minutes(1);
+  claims.expires = kNow + absl::Minutes(10);
+  const std::string token = Sign(*ec_, claims);
+  EXPECT_TRUE(verifier.Verify(token, kNow).ok());
+  EXPECT_TRUE(
+      verifier.Verify(token, kNow + absl::Minutes(5)).ok());  // from the cache
+  ExpectUnauthenticated(verifier.Verify(token, kNow + absl::Minutes(11)),
+                        "expired");
+  ExpectUnauthenticated(verifier.Verify(token, kNow - absl::Minutes(2)),
+                        "not yet valid");
+  // A changed byte is a different token: verified afresh, and refused.
+  std::string tampered = token;
+  tampered[tampered.size() / 2] ^= 0x01;
+  EXPECT_FALSE(verifier.Verify(tampered, kNow).ok());
+}
+
 TEST_F(TokenVerifierTest, RejectsTokenSignedByAnotherKey) {
   ExpectUnauthenticated(
       Verifier({ec_->public_pem}).Verify(Sign(*other_ec_, GoodClaims()), kNow),
