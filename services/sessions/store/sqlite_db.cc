@@ -63,6 +63,11 @@ absl::Status SqliteStatement::Run() {
   }
 }
 
+void SqliteStatement::Reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
 int64_t SqliteStatement::Int(int column) const {
   return sqlite3_column_int64(stmt_, column);
 }
@@ -95,7 +100,23 @@ absl::StatusOr<std::unique_ptr<SqliteDb>> SqliteDb::Open(
   return std::unique_ptr<SqliteDb>(new SqliteDb(db));
 }
 
-SqliteDb::~SqliteDb() { sqlite3_close(db_); }
+SqliteDb::~SqliteDb() {
+  cached_.clear();  // statements are finalized before the connection closes
+  sqlite3_close(db_);
+}
+
+absl::StatusOr<SqliteStatement*> SqliteDb::Cached(const std::string& sql) {
+  auto it = cached_.find(sql);
+  if (it == cached_.end()) {
+    absl::StatusOr<SqliteStatement> stmt = Prepare(sql);
+    if (!stmt.ok()) return stmt.status();
+    it = cached_
+             .emplace(sql, std::make_unique<SqliteStatement>(std::move(*stmt)))
+             .first;
+  }
+  it->second->Reset();
+  return it->second.get();
+}
 
 absl::Status SqliteDb::Exec(absl::string_view sql) {
   char* error = nullptr;

@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -37,6 +38,9 @@ class SqliteStatement {
   // Steps to completion, for statements without rows.
   absl::Status Run();
 
+  // Ready for new bindings (kept prepared).
+  void Reset();
+
   int64_t Int(int column) const;
   double Double(int column) const;
   std::string Text(int column) const;
@@ -55,6 +59,9 @@ class SqliteDb {
 
   absl::Status Exec(absl::string_view sql);
   absl::StatusOr<SqliteStatement> Prepare(absl::string_view sql);
+  // A statement prepared once per connection and reset on every call; valid
+  // until the connection closes. For the hot write path.
+  absl::StatusOr<SqliteStatement*> Cached(const std::string& sql);
   // First column of the first row as text ("" when no row).
   absl::StatusOr<std::string> QueryText(absl::string_view sql);
   sqlite3* raw() const { return db_; }
@@ -62,6 +69,7 @@ class SqliteDb {
  private:
   explicit SqliteDb(sqlite3* db) : db_(db) {}
   sqlite3* db_;
+  std::map<std::string, std::unique_ptr<SqliteStatement>> cached_;
 };
 
 // Maps a SQLite result code to a status: constraint violations become

@@ -124,13 +124,15 @@ class SqliteWriteTransaction final : public WriteTransaction {
   absl::StatusOr<std::optional<EventRecordRow>> FindEvent(
       const std::string& event_id) override {
     KIP_ASSIGN_OR_RETURN(
-        stmt, db_.Prepare(absl::StrCat("SELECT ", kEventColumns,
-                                       ", content_digest_hex FROM events "
-                                       "WHERE event_id = ?")));
-    stmt.Bind(1, event_id);
-    KIP_ASSIGN_OR_RETURN(row, stmt.Step());
+        stmt, db_.Cached(absl::StrCat("SELECT ", kEventColumns,
+                                      ", content_digest_hex FROM events "
+                                      "WHERE event_id = ?")));
+    stmt->Bind(1, event_id);
+    KIP_ASSIGN_OR_RETURN(row, stmt->Step());
     if (!row) return std::nullopt;
-    return EventRecordRow{EventFromRow(stmt), stmt.Text(5)};
+    EventRecordRow found{EventFromRow(*stmt), stmt->Text(5)};
+    stmt->Reset();
+    return found;
   }
 
   absl::StatusOr<std::optional<v1::InfusionSession>> FindSession(
@@ -158,11 +160,11 @@ class SqliteWriteTransaction final : public WriteTransaction {
                            const std::string& content_digest_hex,
                            const std::string& record) override {
     KIP_ASSIGN_OR_RETURN(
-        stmt, db_.Prepare("INSERT INTO events (global_index, event_id, "
-                          "session_id, session_sequence, device_us, "
-                          "content_digest_hex, hash_hex, record) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
-    stmt.Bind(1, event.global_index())
+        stmt, db_.Cached("INSERT INTO events (global_index, event_id, "
+                         "session_id, session_sequence, device_us, "
+                         "content_digest_hex, hash_hex, record) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+    stmt->Bind(1, event.global_index())
         .Bind(2, event.event_id())
         .Bind(3, event.session_id())
         .Bind(4, event.session_sequence())
@@ -170,7 +172,7 @@ class SqliteWriteTransaction final : public WriteTransaction {
         .Bind(6, content_digest_hex)
         .Bind(7, event.hash_hex())
         .BindBlob(8, record);
-    return stmt.Run();
+    return stmt->Run();
   }
 
   absl::Status UpdateSessionHead(const std::string& session_id,
