@@ -285,12 +285,28 @@ void EventLog::CommitGroup(std::vector<PendingBatch*> group) {
 absl::StatusOr<std::vector<v1::EventAck>> EventLog::ApplyBatch(
     WriteTransaction& txn, const PendingBatch& batch, absl::Time now,
     Heads& heads, int64_t& next_index) {
+  // One lookup for every id the batch names (its events and the events its
+  // corrections point at), one insert for its new events.
+  std::vector<std::string> ids;
+  for (const v1::Event& event : batch.events) {
+    ids.push_back(event.event_id());
+    if (event.has_correction())
+      ids.push_back(event.correction().corrected_event_id());
+  }
+  KIP_ASSIGN_OR_RETURN(known, txn.FindEvents(ids));
+  std::vector<v1::Event> stored_events;
+  std::vector<WriteTransaction::NewEvent> new_events;
+  stored_events.reserve(batch.events.size());
   std::vector<v1::EventAck> acks;
   for (size_t i = 0; i < batch.events.size(); ++i) {
     const v1::Event& event = batch.events[i];
     const std::string path = absl::StrCat("events[", i, "]");
     const std::string digest = ContentDigestHex(event);
-    KIP_ASSIGN_OR_RETURN(existing, txn.FindEvent(event.event_id()));
+    auto known_it = known.find(event.event_id());
+    const std::optional<EventRecordRow> existing =
+        known_it == known.end()
+            ? std::nullopt
+            : std::optional<EventRecordRow>(known_it->second);
     v1::EventAck ack;
     if (existing.has_value()) {
       if (existing->content_digest_hex != digest) {
@@ -364,6 +380,9 @@ absl::StatusOr<std::vector<v1::EventAck>> EventLog::ApplyBatch(
     *ack.mutable_server_time() = stored.server_time();
     acks.push_back(std::move(ack));
   }
+  for (size_t i = 0; i < new_events.size(); ++i)
+    new_events[i].event = &stored_events[i];
+  KIP_RETURN_IF_ERROR(txn.InsertEvents(new_events));
   return acks;
 }
 

@@ -5,6 +5,7 @@
 #define KIP_SERVICES_SESSIONS_STORE_EVENT_STORE_H_
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,6 +50,18 @@ class WriteTransaction {
   virtual ~WriteTransaction() = default;
   virtual absl::StatusOr<std::optional<EventRecordRow>> FindEvent(
       const std::string& event_id) = 0;
+  // Many at once (one round trip where the backend is remote); absent ids
+  // are absent from the map.
+  virtual absl::StatusOr<std::map<std::string, EventRecordRow>> FindEvents(
+      const std::vector<std::string>& event_ids) {
+    std::map<std::string, EventRecordRow> found;
+    for (const std::string& id : event_ids) {
+      absl::StatusOr<std::optional<EventRecordRow>> row = FindEvent(id);
+      if (!row.ok()) return row.status();
+      if (row->has_value()) found.emplace(id, **row);
+    }
+    return found;
+  }
   virtual absl::StatusOr<std::optional<kip::sessions::v1::InfusionSession>>
   FindSession(const std::string& session_id) = 0;
   // The next dense leaf index of the global log; serializes log writers
@@ -57,6 +70,18 @@ class WriteTransaction {
   virtual absl::Status InsertEvent(const kip::sessions::v1::Event& event,
                                    const std::string& content_digest_hex,
                                    const std::string& record) = 0;
+  struct NewEvent {
+    const kip::sessions::v1::Event* event;
+    std::string content_digest_hex;
+    std::string record;
+  };
+  virtual absl::Status InsertEvents(const std::vector<NewEvent>& events) {
+    for (const NewEvent& e : events) {
+      absl::Status status = InsertEvent(*e.event, e.content_digest_hex, e.record);
+      if (!status.ok()) return status;
+    }
+    return absl::OkStatus();
+  }
   virtual absl::Status UpdateSessionHead(
       const std::string& session_id, int64_t event_count,
       const std::string& head_hash_hex, std::optional<absl::Time> end_time) = 0;

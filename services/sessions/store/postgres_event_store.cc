@@ -1,6 +1,7 @@
 #include "services/sessions/store/postgres_event_store.h"
 
 #include <limits>
+#include <map>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -149,6 +150,60 @@ class PgWriteTransaction final : public WriteTransaction {
                    {PgParam::Text(event_id)}));
     if (r.rows() == 0) return std::nullopt;
     return EventRecordRow{EventAt(r, 0), r.Text(0, 5)};
+  }
+
+  absl::StatusOr<std::map<std::string, EventRecordRow>> FindEvents(
+      const std::vector<std::string>& event_ids) override {
+    // A text[] literal; ids are quoted and their quotes and backslashes
+    // escaped.
+    std::string array = "{";
+    for (size_t i = 0; i < event_ids.size(); ++i) {
+      std::string quoted;
+      for (char c : event_ids[i]) {
+        if (c == '"' || c == '\\') quoted.push_back('\\');
+        quoted.push_back(c);
+      }
+      absl::StrAppend(&array, i ? "," : "", "\"", quoted, "\"");
+    }
+    array += "}";
+    KIP_ASSIGN_OR_RETURN(
+        r, conn_.Exec(
+               absl::StrCat("SELECT ", kEventColumns,
+                            ", content_digest_hex FROM events WHERE event_id = "
+                            "ANY($1::text[])"),
+               {PgParam::Text(array)}));
+    std::map<std::string, EventRecordRow> found;
+    for (int i = 0; i < r.rows(); ++i) {
+      EventRecordRow row{EventAt(r, i), r.Text(i, 5)};
+      found.emplace(row.row.event_id, std::move(row));
+    }
+    return found;
+  }
+
+  absl::Status InsertEvents(const std::vector<NewEvent>& events) override {
+    if (events.empty()) return absl::OkStatus();
+    std::string sql =
+        "INSERT INTO events (global_index, event_id, session_id, "
+        "session_sequence, "
+        "device_us, content_digest_hex, hash_hex, record) VALUES ";
+    Params params;
+    params.reserve(events.size() * 8);
+    for (size_t i = 0; i < events.size(); ++i) {
+      const v1::Event& event = *events[i].event;
+      const size_t p = i * 8;
+      absl::StrAppend(&sql, i ? "," : "", "($", p + 1, ",$", p + 2, ",$", p + 3,
+                      ",$", p + 4, ",$", p + 5, ",$", p + 6, ",$", p + 7, ",$",
+                      p + 8, ")");
+      params.push_back(PgParam::Int(event.global_index()));
+      params.push_back(PgParam::Text(event.event_id()));
+      params.push_back(PgParam::Text(event.session_id()));
+      params.push_back(PgParam::Int(event.session_sequence()));
+      params.push_back(PgParam::Int(TimestampMicros(event.device_time())));
+      params.push_back(PgParam::Text(events[i].content_digest_hex));
+      params.push_back(PgParam::Text(event.hash_hex()));
+      params.push_back(PgParam::Bytes(events[i].record));
+    }
+    return conn_.Exec(sql, params).status();
   }
 
   absl::StatusOr<std::optional<v1::InfusionSession>> FindSession(
