@@ -77,7 +77,8 @@ class WriteTransaction {
   };
   virtual absl::Status InsertEvents(const std::vector<NewEvent>& events) {
     for (const NewEvent& e : events) {
-      absl::Status status = InsertEvent(*e.event, e.content_digest_hex, e.record);
+      absl::Status status =
+          InsertEvent(*e.event, e.content_digest_hex, e.record);
       if (!status.ok()) return status;
     }
     return absl::OkStatus();

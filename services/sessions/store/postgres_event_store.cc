@@ -9,262 +9,14 @@
 #include "services/common/status_macros.h"
 #include "services/sessions/log/event_chain.h"
 #include "services/sessions/store/pg_conn.h"
+#include "services/sessions/store/postgres_schema.h"
+#include "services/sessions/store/postgres_write_transaction.h"
 #include "services/sessions/store/row_codec.h"
 
 namespace kip::sessions {
 namespace {
 
-// Advisory lock keys: schema migration, and the global log's next index.
-constexpr int64_t kMigrationLock = 0x6b69700001;
-constexpr int64_t kLogIndexLock = 0x6b69700002;
-
-// Forward-only migrations; index i brings the schema to version i + 1.
-const char* const kMigrations[] = {
-    R"sql(
-CREATE TABLE studies (id TEXT PRIMARY KEY, record BYTEA NOT NULL);
-CREATE TABLE patients (
-  study_id TEXT NOT NULL, patient_id TEXT NOT NULL, site_id TEXT NOT NULL,
-  record BYTEA NOT NULL, PRIMARY KEY (study_id, patient_id));
-CREATE TABLE sessions (
-  session_id TEXT PRIMARY KEY, study_id TEXT NOT NULL,
-  patient_id TEXT NOT NULL, site_id TEXT NOT NULL, course_id TEXT NOT NULL,
-  start_us BIGINT NOT NULL, end_us BIGINT,
-  event_count BIGINT NOT NULL DEFAULT 0, head_hash_hex TEXT NOT NULL DEFAULT '',
-  record BYTEA NOT NULL);
-CREATE INDEX sessions_by_start ON sessions (start_us, session_id);
-CREATE INDEX sessions_by_patient ON sessions (study_id, patient_id, start_us);
-CREATE TABLE events (
-  global_index BIGINT PRIMARY KEY, event_id TEXT NOT NULL UNIQUE,
-  session_id TEXT NOT NULL REFERENCES sessions (session_id),
-  session_sequence BIGINT NOT NULL, device_us BIGINT NOT NULL,
-  content_digest_hex TEXT NOT NULL, hash_hex TEXT NOT NULL,
-  record BYTEA NOT NULL, UNIQUE (session_id, session_sequence));
-CREATE TABLE checkpoints (
-  tree_size BIGINT PRIMARY KEY, root_hash_hex TEXT NOT NULL,
-  time_us BIGINT NOT NULL, signature BYTEA NOT NULL, algorithm TEXT NOT NULL);
-CREATE TABLE read_audit (id BIGSERIAL PRIMARY KEY, record BYTEA NOT NULL);
-)sql",
-};
-
 using Params = std::vector<PgParam>;
-
-absl::StatusOr<std::unique_ptr<PgConn>> OpenConnection(const std::string& dsn) {
-  KIP_ASSIGN_OR_RETURN(conn, PgConn::Connect(dsn));
-  KIP_RETURN_IF_ERROR(conn->Run("SET synchronous_commit = on"));
-  KIP_ASSIGN_OR_RETURN(setting, conn->Exec("SHOW synchronous_commit"));
-  if (setting.rows() != 1 || setting.Text(0, 0) != "on") {
-    return absl::FailedPreconditionError(
-        "postgres: synchronous_commit could not be set to on");
-  }
-  return std::move(conn);
-}
-
-absl::Status Migrate(PgConn& conn) {
-  KIP_RETURN_IF_ERROR(conn.Run("BEGIN"));
-  absl::Status status = [&]() -> absl::Status {
-    KIP_RETURN_IF_ERROR(conn.Exec("SELECT pg_advisory_xact_lock($1)",
-                                  {PgParam::Int(kMigrationLock)})
-                            .status());
-    KIP_RETURN_IF_ERROR(
-        conn.Run("CREATE TABLE IF NOT EXISTS schema_migrations ("
-                 "version INTEGER PRIMARY KEY, applied_us BIGINT NOT NULL)"));
-    KIP_ASSIGN_OR_RETURN(
-        current,
-        conn.Exec("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
-    const int version = static_cast<int>(current.Int(0, 0));
-    const int latest = static_cast<int>(std::size(kMigrations));
-    if (version > latest) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "database schema version ", version, " is newer than this server (",
-          latest, "); upgrade the server"));
-    }
-    for (int v = version; v < latest; ++v) {
-      KIP_RETURN_IF_ERROR(conn.Run(kMigrations[v]));
-      KIP_RETURN_IF_ERROR(
-          conn.Exec("INSERT INTO schema_migrations VALUES ($1, $2)",
-                    {PgParam::Int(v + 1),
-                     PgParam::Int(absl::ToUnixMicros(absl::Now()))})
-              .status());
-    }
-    return absl::OkStatus();
-  }();
-  if (!status.ok()) {
-    conn.Run("ROLLBACK").IgnoreError();
-    return status;
-  }
-  return conn.Run("COMMIT");
-}
-
-constexpr char kSessionColumns[] = "record, event_count, head_hash_hex, end_us";
-constexpr char kEventColumns[] =
-    "session_sequence, global_index, event_id, hash_hex, record";
-
-absl::StatusOr<v1::InfusionSession> SessionAt(const PgResult& r, int row) {
-  KIP_ASSIGN_OR_RETURN(
-      session, ParseRecord<v1::InfusionSession>(r.Bytes(row, 0), "session"));
-  session.set_event_count(r.Int(row, 1));
-  session.set_head_hash_hex(r.Text(row, 2));
-  if (!r.IsNull(row, 3))
-    *session.mutable_end_time() = MicrosToTimestamp(r.Int(row, 3));
-  return session;
-}
-
-StoredEventRow EventAt(const PgResult& r, int row) {
-  return StoredEventRow{r.Int(row, 0), r.Int(row, 1), r.Text(row, 2),
-                        r.Text(row, 3), r.Bytes(row, 4)};
-}
-
-template <typename Proto>
-absl::StatusOr<std::vector<Proto>> Records(const PgResult& r,
-                                           absl::string_view what) {
-  std::vector<Proto> out;
-  for (int i = 0; i < r.rows(); ++i) {
-    KIP_ASSIGN_OR_RETURN(proto, ParseRecord<Proto>(r.Bytes(i, 0), what));
-    out.push_back(std::move(proto));
-  }
-  return out;
-}
-
-absl::StatusOr<std::optional<v1::InfusionSession>> FindSessionOn(
-    PgConn& conn, const std::string& session_id) {
-  KIP_ASSIGN_OR_RETURN(
-      r, conn.Exec(absl::StrCat("SELECT ", kSessionColumns,
-                                " FROM sessions WHERE session_id = $1"),
-                   {PgParam::Text(session_id)}));
-  if (r.rows() == 0) return std::nullopt;
-  KIP_ASSIGN_OR_RETURN(session, SessionAt(r, 0));
-  return session;
-}
-
-class PgWriteTransaction final : public WriteTransaction {
- public:
-  explicit PgWriteTransaction(PgConn& conn) : conn_(conn) {}
-
-  absl::StatusOr<std::optional<EventRecordRow>> FindEvent(
-      const std::string& event_id) override {
-    KIP_ASSIGN_OR_RETURN(
-        r,
-        conn_.Exec(absl::StrCat(
-                       "SELECT ", kEventColumns,
-                       ", content_digest_hex FROM events WHERE event_id = $1"),
-                   {PgParam::Text(event_id)}));
-    if (r.rows() == 0) return std::nullopt;
-    return EventRecordRow{EventAt(r, 0), r.Text(0, 5)};
-  }
-
-  absl::StatusOr<std::map<std::string, EventRecordRow>> FindEvents(
-      const std::vector<std::string>& event_ids) override {
-    // A text[] literal; ids are quoted and their quotes and backslashes
-    // escaped.
-    std::string array = "{";
-    for (size_t i = 0; i < event_ids.size(); ++i) {
-      std::string quoted;
-      for (char c : event_ids[i]) {
-        if (c == '"' || c == '\\') quoted.push_back('\\');
-        quoted.push_back(c);
-      }
-      absl::StrAppend(&array, i ? "," : "", "\"", quoted, "\"");
-    }
-    array += "}";
-    KIP_ASSIGN_OR_RETURN(
-        r, conn_.Exec(
-               absl::StrCat("SELECT ", kEventColumns,
-                            ", content_digest_hex FROM events WHERE event_id = "
-                            "ANY($1::text[])"),
-               {PgParam::Text(array)}));
-    std::map<std::string, EventRecordRow> found;
-    for (int i = 0; i < r.rows(); ++i) {
-      EventRecordRow row{EventAt(r, i), r.Text(i, 5)};
-      found.emplace(row.row.event_id, std::move(row));
-    }
-    return found;
-  }
-
-  absl::Status InsertEvents(const std::vector<NewEvent>& events) override {
-    if (events.empty()) return absl::OkStatus();
-    std::string sql =
-        "INSERT INTO events (global_index, event_id, session_id, "
-        "session_sequence, "
-        "device_us, content_digest_hex, hash_hex, record) VALUES ";
-    Params params;
-    params.reserve(events.size() * 8);
-    for (size_t i = 0; i < events.size(); ++i) {
-      const v1::Event& event = *events[i].event;
-      const size_t p = i * 8;
-      absl::StrAppend(&sql, i ? "," : "", "($", p + 1, ",$", p + 2, ",$", p + 3,
-                      ",$", p + 4, ",$", p + 5, ",$", p + 6, ",$", p + 7, ",$",
-                      p + 8, ")");
-      params.push_back(PgParam::Int(event.global_index()));
-      params.push_back(PgParam::Text(event.event_id()));
-      params.push_back(PgParam::Text(event.session_id()));
-      params.push_back(PgParam::Int(event.session_sequence()));
-      params.push_back(PgParam::Int(TimestampMicros(event.device_time())));
-      params.push_back(PgParam::Text(events[i].content_digest_hex));
-      params.push_back(PgParam::Text(event.hash_hex()));
-      params.push_back(PgParam::Bytes(events[i].record));
-    }
-    return conn_.Exec(sql, params).status();
-  }
-
-  absl::StatusOr<std::optional<v1::InfusionSession>> FindSession(
-      const std::string& session_id) override {
-    return FindSessionOn(conn_, session_id);
-  }
-
-  absl::StatusOr<int64_t> NextGlobalIndex() override {
-    KIP_RETURN_IF_ERROR(conn_
-                            .Exec("SELECT pg_advisory_xact_lock($1)",
-                                  {PgParam::Int(kLogIndexLock)})
-                            .status());
-    KIP_ASSIGN_OR_RETURN(
-        r, conn_.Exec("SELECT COALESCE(MAX(global_index) + 1, 0) FROM events"));
-    return r.Int(0, 0);
-  }
-
-  absl::Status InsertEvent(const v1::Event& event, const std::string& digest,
-                           const std::string& record) override {
-    return conn_
-        .Exec(
-            "INSERT INTO events (global_index, event_id, session_id, "
-            "session_sequence, device_us, content_digest_hex, hash_hex, "
-            "record) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            {PgParam::Int(event.global_index()),
-             PgParam::Text(event.event_id()), PgParam::Text(event.session_id()),
-             PgParam::Int(event.session_sequence()),
-             PgParam::Int(TimestampMicros(event.device_time())),
-             PgParam::Text(digest), PgParam::Text(event.hash_hex()),
-             PgParam::Bytes(record)})
-        .status();
-  }
-
-  absl::Status UpdateSessionHead(const std::string& session_id,
-                                 int64_t event_count,
-                                 const std::string& head_hash_hex,
-                                 std::optional<absl::Time> end_time) override {
-    return conn_
-        .Exec(
-            "UPDATE sessions SET event_count = $1, head_hash_hex = $2, "
-            "end_us = COALESCE($3::BIGINT, end_us) WHERE session_id = $4",
-            {PgParam::Int(event_count), PgParam::Text(head_hash_hex),
-             end_time ? PgParam::Int(absl::ToUnixMicros(*end_time))
-                      : PgParam::Null(),
-             PgParam::Text(session_id)})
-        .status();
-  }
-
-  absl::Status Savepoint() override { return conn_.Run("SAVEPOINT batch"); }
-  absl::Status ReleaseSavepoint() override {
-    return conn_.Run("RELEASE SAVEPOINT batch");
-  }
-  absl::Status RollbackToSavepoint() override {
-    KIP_RETURN_IF_ERROR(conn_.Run("ROLLBACK TO SAVEPOINT batch"));
-    return conn_.Run("RELEASE SAVEPOINT batch");
-  }
-
- private:
-  PgConn& conn_;
-};
 
 class PostgresEventStore final : public EventStore {
  public:
@@ -277,8 +29,8 @@ class PostgresEventStore final : public EventStore {
       absl::FunctionRef<absl::Status(WriteTransaction&)> body) override {
     absl::MutexLock lock(&writer_mu_);
     KIP_RETURN_IF_ERROR(writer_->Run("BEGIN"));
-    PgWriteTransaction txn(*writer_);
-    absl::Status status = body(txn);
+    std::unique_ptr<WriteTransaction> txn = NewPgWriteTransaction(*writer_);
+    absl::Status status = body(*txn);
     if (status.ok()) status = writer_->Run("COMMIT");
     if (!status.ok()) writer_->Run("ROLLBACK").IgnoreError();
     return status;
@@ -302,7 +54,7 @@ class PostgresEventStore final : public EventStore {
                          Read("SELECT record FROM studies WHERE id > $1 "
                               "ORDER BY id LIMIT $2",
                               {PgParam::Text(after_id), PgParam::Int(limit)}));
-    return Records<v1::Study>(r, "study");
+    return PgRecords<v1::Study>(r, "study");
   }
 
   absl::Status InsertPatient(const v1::Patient& p) override {
@@ -326,7 +78,7 @@ class PostgresEventStore final : public EventStore {
                          Read("SELECT record FROM patients WHERE study_id = $1 "
                               "ORDER BY patient_id",
                               {PgParam::Text(study_id)}));
-    return Records<v1::Patient>(r, "patient");
+    return PgRecords<v1::Patient>(r, "patient");
   }
 
   absl::Status InsertSession(const v1::InfusionSession& s) override {
@@ -343,7 +95,7 @@ class PostgresEventStore final : public EventStore {
   absl::StatusOr<std::optional<v1::InfusionSession>> FindSession(
       const std::string& session_id) override {
     KIP_ASSIGN_OR_RETURN(reader, Acquire());
-    auto result = FindSessionOn(*reader, session_id);
+    auto result = FindPgSession(*reader, session_id);
     Release(std::move(reader));
     return result;
   }
@@ -356,7 +108,7 @@ class PostgresEventStore final : public EventStore {
         r,
         Read(
             absl::StrCat(
-                "SELECT ", kSessionColumns,
+                "SELECT ", kPgSessionColumns,
                 " FROM sessions WHERE ($1 = '' OR study_id = $1) AND "
                 "($2 = '' OR patient_id = $2) AND ($3 = '' OR site_id = $3) "
                 "AND "
@@ -376,7 +128,7 @@ class PostgresEventStore final : public EventStore {
              PgParam::Int(f.limit)}));
     std::vector<v1::InfusionSession> sessions;
     for (int i = 0; i < r.rows(); ++i) {
-      KIP_ASSIGN_OR_RETURN(session, SessionAt(r, i));
+      KIP_ASSIGN_OR_RETURN(session, PgSessionAt(r, i));
       sessions.push_back(std::move(session));
     }
     return sessions;
@@ -384,7 +136,7 @@ class PostgresEventStore final : public EventStore {
 
   absl::StatusOr<std::vector<StoredEventRow>> SessionEvents(
       const std::string& session_id) override {
-    return Events(absl::StrCat("SELECT ", kEventColumns,
+    return Events(absl::StrCat("SELECT ", kPgEventColumns,
                                " FROM events WHERE session_id = $1 "
                                "ORDER BY session_sequence"),
                   {PgParam::Text(session_id)});
@@ -467,7 +219,7 @@ class PostgresEventStore final : public EventStore {
         return conn;
       }
     }
-    return OpenConnection(dsn_);
+    return OpenPostgresConnection(dsn_);
   }
   void Release(std::unique_ptr<PgConn> conn) {
     absl::MutexLock lock(&pool_mu_);
@@ -496,7 +248,7 @@ class PostgresEventStore final : public EventStore {
                                                      const Params& params) {
     KIP_ASSIGN_OR_RETURN(r, Read(sql, params));
     std::vector<StoredEventRow> rows;
-    for (int i = 0; i < r.rows(); ++i) rows.push_back(EventAt(r, i));
+    for (int i = 0; i < r.rows(); ++i) rows.push_back(PgEventAt(r, i));
     return rows;
   }
 
@@ -511,8 +263,8 @@ class PostgresEventStore final : public EventStore {
 
 absl::StatusOr<std::unique_ptr<EventStore>> OpenPostgresEventStore(
     const std::string& dsn) {
-  KIP_ASSIGN_OR_RETURN(conn, OpenConnection(dsn));
-  KIP_RETURN_IF_ERROR(Migrate(*conn));
+  KIP_ASSIGN_OR_RETURN(conn, OpenPostgresConnection(dsn));
+  KIP_RETURN_IF_ERROR(MigratePostgresSchema(*conn));
   return std::unique_ptr<EventStore>(
       new PostgresEventStore(dsn, std::move(conn)));
 }

@@ -8,202 +8,11 @@
 #include "services/sessions/log/event_chain.h"
 #include "services/sessions/store/row_codec.h"
 #include "services/sessions/store/sqlite_db.h"
+#include "services/sessions/store/sqlite_schema.h"
+#include "services/sessions/store/sqlite_write_transaction.h"
 
 namespace kip::sessions {
 namespace {
-
-// Forward-only migrations; index i brings the schema to version i + 1.
-const char* const kMigrations[] = {
-    R"sql(
-CREATE TABLE studies (id TEXT PRIMARY KEY, record BLOB NOT NULL);
-CREATE TABLE patients (
-  study_id TEXT NOT NULL, patient_id TEXT NOT NULL, site_id TEXT NOT NULL,
-  record BLOB NOT NULL, PRIMARY KEY (study_id, patient_id));
-CREATE TABLE sessions (
-  session_id TEXT PRIMARY KEY, study_id TEXT NOT NULL,
-  patient_id TEXT NOT NULL, site_id TEXT NOT NULL, course_id TEXT NOT NULL,
-  start_us INTEGER NOT NULL, end_us INTEGER,
-  event_count INTEGER NOT NULL DEFAULT 0, head_hash_hex TEXT NOT NULL DEFAULT '',
-  record BLOB NOT NULL);
-CREATE INDEX sessions_by_start ON sessions (start_us, session_id);
-CREATE INDEX sessions_by_patient ON sessions (study_id, patient_id, start_us);
-CREATE TABLE events (
-  global_index INTEGER PRIMARY KEY, event_id TEXT NOT NULL UNIQUE,
-  session_id TEXT NOT NULL REFERENCES sessions (session_id),
-  session_sequence INTEGER NOT NULL, device_us INTEGER NOT NULL,
-  content_digest_hex TEXT NOT NULL, hash_hex TEXT NOT NULL,
-  record BLOB NOT NULL, UNIQUE (session_id, session_sequence));
-CREATE TABLE checkpoints (
-  tree_size INTEGER PRIMARY KEY, root_hash_hex TEXT NOT NULL,
-  time_us INTEGER NOT NULL, signature BLOB NOT NULL, algorithm TEXT NOT NULL);
-CREATE TABLE read_audit (
-  id INTEGER PRIMARY KEY AUTOINCREMENT, record BLOB NOT NULL);
-)sql",
-};
-
-absl::Status Migrate(SqliteDb& db) {
-  KIP_RETURN_IF_ERROR(
-      db.Exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
-              "version INTEGER PRIMARY KEY, applied_us INTEGER NOT NULL)"));
-  KIP_ASSIGN_OR_RETURN(current,
-                       db.QueryText("SELECT COALESCE(MAX(version), 0) FROM "
-                                    "schema_migrations"));
-  const int version = std::stoi(current.empty() ? "0" : current);
-  const int latest = static_cast<int>(std::size(kMigrations));
-  if (version > latest) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "database schema version ", version, " is newer than this server (",
-        latest, "); upgrade the server"));
-  }
-  for (int v = version; v < latest; ++v) {
-    KIP_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
-    absl::Status status = db.Exec(kMigrations[v]);
-    if (status.ok()) {
-      status =
-          db.Exec(absl::StrCat("INSERT INTO schema_migrations VALUES (", v + 1,
-                               ", ", absl::ToUnixMicros(absl::Now()), ")"));
-    }
-    if (!status.ok()) {
-      db.Exec("ROLLBACK").IgnoreError();
-      return status;
-    }
-    KIP_RETURN_IF_ERROR(db.Exec("COMMIT"));
-  }
-  return absl::OkStatus();
-}
-
-absl::StatusOr<std::unique_ptr<SqliteDb>> OpenConnection(
-    const std::string& path) {
-  KIP_ASSIGN_OR_RETURN(db, SqliteDb::Open(path));
-  KIP_ASSIGN_OR_RETURN(mode, db->QueryText("PRAGMA journal_mode=WAL"));
-  if (mode != "wal") {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "sqlite ", path, ": journal_mode is '", mode, "', WAL is required"));
-  }
-  KIP_RETURN_IF_ERROR(db->Exec("PRAGMA synchronous=FULL"));
-  KIP_ASSIGN_OR_RETURN(sync, db->QueryText("PRAGMA synchronous"));
-  if (sync != "2") {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "sqlite ", path, ": synchronous is ", sync, ", FULL (2) is required"));
-  }
-  KIP_RETURN_IF_ERROR(db->Exec("PRAGMA foreign_keys=ON"));
-  return std::move(db);
-}
-
-v1::InfusionSession SessionFromRow(SqliteStatement& stmt, int first_column,
-                                   absl::Status& status) {
-  // Columns: record, event_count, head_hash_hex, end_us.
-  absl::StatusOr<v1::InfusionSession> session =
-      ParseRecord<v1::InfusionSession>(stmt.Text(first_column), "session");
-  if (!session.ok()) {
-    status = session.status();
-    return {};
-  }
-  session->set_event_count(stmt.Int(first_column + 1));
-  session->set_head_hash_hex(stmt.Text(first_column + 2));
-  if (!stmt.IsNull(first_column + 3)) {
-    *session->mutable_end_time() =
-        MicrosToTimestamp(stmt.Int(first_column + 3));
-  }
-  return *session;
-}
-
-constexpr char kSessionColumns[] = "record, event_count, head_hash_hex, end_us";
-constexpr char kEventColumns[] =
-    "session_sequence, global_index, event_id, hash_hex, record";
-
-StoredEventRow EventFromRow(SqliteStatement& stmt) {
-  return StoredEventRow{stmt.Int(0), stmt.Int(1), stmt.Text(2), stmt.Text(3),
-                        stmt.Text(4)};
-}
-
-class SqliteWriteTransaction final : public WriteTransaction {
- public:
-  explicit SqliteWriteTransaction(SqliteDb& db) : db_(db) {}
-
-  absl::StatusOr<std::optional<EventRecordRow>> FindEvent(
-      const std::string& event_id) override {
-    KIP_ASSIGN_OR_RETURN(
-        stmt, db_.Cached(absl::StrCat("SELECT ", kEventColumns,
-                                      ", content_digest_hex FROM events "
-                                      "WHERE event_id = ?")));
-    stmt->Bind(1, event_id);
-    KIP_ASSIGN_OR_RETURN(row, stmt->Step());
-    if (!row) return std::nullopt;
-    EventRecordRow found{EventFromRow(*stmt), stmt->Text(5)};
-    stmt->Reset();
-    return found;
-  }
-
-  absl::StatusOr<std::optional<v1::InfusionSession>> FindSession(
-      const std::string& session_id) override {
-    KIP_ASSIGN_OR_RETURN(
-        stmt, db_.Prepare(absl::StrCat("SELECT ", kSessionColumns,
-                                       " FROM sessions WHERE session_id = ?")));
-    stmt.Bind(1, session_id);
-    KIP_ASSIGN_OR_RETURN(row, stmt.Step());
-    if (!row) return std::nullopt;
-    absl::Status status;
-    v1::InfusionSession session = SessionFromRow(stmt, 0, status);
-    if (!status.ok()) return status;
-    return session;
-  }
-
-  absl::StatusOr<int64_t> NextGlobalIndex() override {
-    KIP_ASSIGN_OR_RETURN(
-        text, db_.QueryText("SELECT COALESCE(MAX(global_index) + 1, 0) "
-                            "FROM events"));
-    return std::stoll(text);
-  }
-
-  absl::Status InsertEvent(const v1::Event& event,
-                           const std::string& content_digest_hex,
-                           const std::string& record) override {
-    KIP_ASSIGN_OR_RETURN(
-        stmt, db_.Cached("INSERT INTO events (global_index, event_id, "
-                         "session_id, session_sequence, device_us, "
-                         "content_digest_hex, hash_hex, record) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
-    stmt->Bind(1, event.global_index())
-        .Bind(2, event.event_id())
-        .Bind(3, event.session_id())
-        .Bind(4, event.session_sequence())
-        .Bind(5, TimestampMicros(event.device_time()))
-        .Bind(6, content_digest_hex)
-        .Bind(7, event.hash_hex())
-        .BindBlob(8, record);
-    return stmt->Run();
-  }
-
-  absl::Status UpdateSessionHead(const std::string& session_id,
-                                 int64_t event_count,
-                                 const std::string& head_hash_hex,
-                                 std::optional<absl::Time> end_time) override {
-    KIP_ASSIGN_OR_RETURN(
-        stmt, db_.Prepare("UPDATE sessions SET event_count = ?, "
-                          "head_hash_hex = ?, end_us = COALESCE(?, end_us) "
-                          "WHERE session_id = ?"));
-    stmt.Bind(1, event_count).Bind(2, head_hash_hex).Bind(4, session_id);
-    if (end_time) {
-      stmt.Bind(3, absl::ToUnixMicros(*end_time));
-    } else {
-      stmt.BindNull(3);
-    }
-    return stmt.Run();
-  }
-
-  absl::Status Savepoint() override { return db_.Exec("SAVEPOINT batch"); }
-  absl::Status ReleaseSavepoint() override {
-    return db_.Exec("RELEASE SAVEPOINT batch");
-  }
-  absl::Status RollbackToSavepoint() override {
-    KIP_RETURN_IF_ERROR(db_.Exec("ROLLBACK TO SAVEPOINT batch"));
-    return db_.Exec("RELEASE SAVEPOINT batch");
-  }
-
- private:
-  SqliteDb& db_;
-};
 
 class SqliteEventStore final : public EventStore {
  public:
@@ -324,7 +133,7 @@ class SqliteEventStore final : public EventStore {
     KIP_ASSIGN_OR_RETURN(
         stmt,
         reader->Prepare(absl::StrCat(
-            "SELECT ", kSessionColumns,
+            "SELECT ", kSqliteSessionColumns,
             ", start_us, session_id FROM sessions WHERE "
             "(?1 = '' OR study_id = ?1) AND (?2 = '' OR patient_id = ?2) AND "
             "(?3 = '' OR site_id = ?3) AND (?4 = '' OR course_id = ?4) AND "
@@ -349,16 +158,15 @@ class SqliteEventStore final : public EventStore {
     while (true) {
       KIP_ASSIGN_OR_RETURN(row, stmt.Step());
       if (!row) break;
-      absl::Status status;
-      sessions.push_back(SessionFromRow(stmt, 0, status));
-      KIP_RETURN_IF_ERROR(status);
+      KIP_ASSIGN_OR_RETURN(session, SqliteSessionFromRow(stmt, 0));
+      sessions.push_back(std::move(session));
     }
     return sessions;
   }
 
   absl::StatusOr<std::vector<StoredEventRow>> SessionEvents(
       const std::string& session_id) override {
-    return Events(absl::StrCat("SELECT ", kEventColumns,
+    return Events(absl::StrCat("SELECT ", kSqliteEventColumns,
                                " FROM events WHERE session_id = ? "
                                "ORDER BY session_sequence"),
                   [&](SqliteStatement& s) { s.Bind(1, session_id); });
@@ -462,7 +270,7 @@ class SqliteEventStore final : public EventStore {
       }
       if (!db_) {
         absl::StatusOr<std::unique_ptr<SqliteDb>> db =
-            OpenConnection(store_.path_);
+            OpenSqliteConnection(store_.path_);
         if (db.ok()) {
           db_ = std::move(*db);
         } else {
@@ -521,7 +329,7 @@ class SqliteEventStore final : public EventStore {
     while (true) {
       KIP_ASSIGN_OR_RETURN(row, stmt.Step());
       if (!row) break;
-      rows.push_back(EventFromRow(stmt));
+      rows.push_back(SqliteEventFromRow(stmt));
     }
     return rows;
   }
@@ -537,8 +345,8 @@ class SqliteEventStore final : public EventStore {
 
 absl::StatusOr<std::unique_ptr<EventStore>> OpenSqliteEventStore(
     const std::string& path) {
-  KIP_ASSIGN_OR_RETURN(db, OpenConnection(path));
-  KIP_RETURN_IF_ERROR(Migrate(*db));
+  KIP_ASSIGN_OR_RETURN(db, OpenSqliteConnection(path));
+  KIP_RETURN_IF_ERROR(MigrateSqliteSchema(*db));
   return std::unique_ptr<EventStore>(new SqliteEventStore(path, std::move(db)));
 }
 
