@@ -16,8 +16,8 @@
 
 namespace kip::sessions {
 
-using ::kip::Sha256;
 using ::kip::HexEncode;
+using ::kip::Sha256;
 
 std::string MerkleLeafHash(absl::string_view leaf_data);
 std::string MerkleNodeHash(absl::string_view left, absl::string_view right);

@@ -1,7 +1,8 @@
 // Research exports of one study: a CSV per event type (every logged event as
 // recorded, corrections included), or CDISC SDTM-style tables (DM, EX per
-// constant-rate interval, EC as collected in mL/h, AE, VS, CM, QS) built from the corrected events, so
-// that statisticians load them in R or SAS without transformation.
+// constant-rate interval, EC as collected in mL/h, AE, VS, CM, QS) built from
+// the corrected events, so that statisticians load them in R or SAS without
+// transformation.
 #ifndef KIP_SERVICES_SESSIONS_LOG_STUDY_EXPORT_H_
 #define KIP_SERVICES_SESSIONS_LOG_STUDY_EXPORT_H_
 

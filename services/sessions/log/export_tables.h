@@ -1,0 +1,88 @@
+// What the CSV and SDTM exporters share: RFC 4180 cells, ISO times, and a
+// builder of tables in a stable order. Internal to study_export.
+#ifndef KIP_SERVICES_SESSIONS_LOG_EXPORT_TABLES_H_
+#define KIP_SERVICES_SESSIONS_LOG_EXPORT_TABLES_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "kip/sessions/v1/sessions.pb.h"
+#include "services/sessions/log/study_export.h"
+#include "services/sessions/store/row_codec.h"
+
+namespace kip::sessions::export_internal {
+
+inline std::string Cell(const std::string& value) {
+  if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
+  return absl::StrCat("\"", absl::StrReplaceAll(value, {{"\"", "\"\""}}), "\"");
+}
+
+inline std::string Num(double value) { return absl::StrCat(value); }
+
+inline std::string IsoTime(const google::protobuf::Timestamp& ts) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", ToAbslTime(ts),
+                          absl::UTCTimeZone());
+}
+
+// Tables in a stable order; rows appended as vectors of cells.
+class Tables {
+ public:
+  void Row(const std::string& table, const std::vector<std::string>& header,
+           const std::vector<std::string>& cells) {
+    auto [it, added] = tables_.try_emplace(table);
+    if (added) {
+      order_.push_back(table);
+      AppendLine(it->second, header);
+    }
+    AppendLine(it->second, cells);
+  }
+  std::vector<ExportTable> Take() {
+    std::vector<ExportTable> out;
+    for (const std::string& name : order_) {
+      out.push_back({name, std::move(tables_[name])});
+    }
+    return out;
+  }
+
+ private:
+  static void AppendLine(std::string& csv,
+                         const std::vector<std::string>& cells) {
+    std::vector<std::string> escaped;
+    for (const std::string& cell : cells) escaped.push_back(Cell(cell));
+    absl::StrAppend(&csv, absl::StrJoin(escaped, ","), "\r\n");
+  }
+  std::vector<std::string> order_;
+  std::map<std::string, std::string> tables_;
+};
+
+inline const char* TimepointName(v1::PainTimepoint t) {
+  switch (t) {
+    case v1::BASELINE:
+      return "BASELINE";
+    case v1::DURING:
+      return "DURING";
+    case v1::END:
+      return "END";
+    case v1::FOLLOW_UP:
+      return "FOLLOW-UP";
+    default:
+      return "";
+  }
+}
+
+inline std::string Visit(v1::PainTimepoint t, int follow_up_day) {
+  return t == v1::FOLLOW_UP ? absl::StrCat("FOLLOW-UP DAY ", follow_up_day)
+                            : TimepointName(t);
+}
+
+inline std::string Usubjid(const v1::Patient& p) {
+  return absl::StrCat(p.study_id(), "-", p.patient_id());
+}
+
+}  // namespace kip::sessions::export_internal
+
+#endif  // KIP_SERVICES_SESSIONS_LOG_EXPORT_TABLES_H_
