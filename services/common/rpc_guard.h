@@ -20,6 +20,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/access_policy.h"
 #include "services/common/authenticator.h"
+#include "services/common/error_details.h"
 #include "services/common/status_mapping.h"
 
 namespace kip {
@@ -53,8 +54,12 @@ class RpcGuard {
                                   Handler&& handler) const {
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
     absl::StatusOr<Principal> caller = Check(context, method);
-    reactor->Finish(
-        ToGrpcStatus(caller.ok() ? handler(*caller) : caller.status()));
+    const absl::Status status =
+        caller.ok() ? handler(*caller) : caller.status();
+    if (std::optional<std::string> details = ErrorDetailsBytes(status)) {
+      context->AddTrailingMetadata(kErrorDetailsTrailer, *details);
+    }
+    reactor->Finish(ToGrpcStatus(status));
     return reactor;
   }
 

@@ -184,8 +184,19 @@ TEST_F(DosingServerTest, BadInputNamesTheFieldAndTheBound) {
   EXPECT_THAT(status.error_message(), HasSubstr("patient.weight_kg"));
   request = Program(70, "");
   request.set_protocol_id("unknown");
-  status = stub_->ValidateProgram(As("device").get(), request, &response);
+  auto context = As("device");
+  status = stub_->ValidateProgram(context.get(), request, &response);
   EXPECT_THAT(status.error_message(), HasSubstr("IHE 9010"));
+  // The same as machine-readable details in the trailer.
+  const auto& trailers = context->GetServerTrailingMetadata();
+  auto it = trailers.find("kip-error-details-bin");
+  ASSERT_NE(it, trailers.end());
+  kip::common::v1::ErrorDetails details;
+  ASSERT_TRUE(details.ParseFromString(
+      std::string(it->second.data(), it->second.size())));
+  ASSERT_EQ(details.violations_size(), 1);
+  EXPECT_EQ(details.violations(0).field_path(), "protocol_id");
+  EXPECT_EQ(details.violations(0).ihe_pcd_code(), 9010);
 }
 
 TEST_F(DosingServerTest, TitrationAndPkOverTheWire) {

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "services/common/error_details.h"
 
 namespace kip::dosing {
 
@@ -23,9 +24,9 @@ absl::StatusOr<DosingWeight> ComputeDosingWeight(
     const std::string& path) {
   const double actual = patient.weight_kg();
   if (!std::isfinite(actual) || actual <= 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ".weight_kg: ", actual,
-                     " is not a body weight (> 0 kg required; IHE 9019)"));
+    return FieldError(absl::StatusCode::kInvalidArgument, path + ".weight_kg",
+                      absl::StrCat(actual, " is not a body weight"), "> 0 kg",
+                      9019);
   }
   WeightBasis basis = patient.weight_basis();
   if (basis == kip::common::v1::WEIGHT_BASIS_UNSPECIFIED)

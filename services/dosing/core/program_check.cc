@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
+#include "services/common/error_details.h"
 #include "services/common/status_macros.h"
 #include "services/dosing/core/dose_math.h"
 
@@ -17,9 +18,7 @@ bool Finite(double v) { return std::isfinite(v); }
 
 absl::Status Invalid(const std::string& path, const std::string& message,
                      int ihe = 0) {
-  return absl::InvalidArgumentError(
-      ihe ? absl::StrCat(path, ": ", message, " (IHE ", ihe, ")")
-          : absl::StrCat(path, ": ", message));
+  return FieldError(absl::StatusCode::kInvalidArgument, path, message, "", ihe);
 }
 
 // Collects violations; the verdict is the strictest.
@@ -80,10 +79,11 @@ absl::StatusOr<const v1::CareAreaLimits*> CheckCareArea(
       std::find(protocol.care_areas().begin(), protocol.care_areas().end(),
                 area) != protocol.care_areas().end();
   if (limits == nullptr || !allowed) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("care_area: protocol ", protocol.id(), " does not run in ",
-                     kip::common::v1::CareArea_Name(area), " (IHE ",
-                     kIheCareAreaMismatch, ")"));
+    return FieldError(
+        absl::StatusCode::kFailedPrecondition, "care_area",
+        absl::StrCat("protocol ", protocol.id(), " does not run in ",
+                     kip::common::v1::CareArea_Name(area)),
+        "", kIheCareAreaMismatch);
   }
   return limits;
 }
@@ -126,12 +126,14 @@ absl::StatusOr<v1::ValidateProgramResponse> ValidateProgram(
       (request.expected_library().version() != library.version().version() ||
        request.expected_library().content_sha256() !=
            library.version().content_sha256())) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "expected_library: the program was made with library ",
-        request.expected_library().version(), " (",
-        request.expected_library().content_sha256(), "), the server has ",
-        library.version().version(), " (", library.version().content_sha256(),
-        "); re-plan (IHE ", kIheStaleProgram, ")"));
+    return FieldError(
+        absl::StatusCode::kFailedPrecondition, "expected_library",
+        absl::StrCat("the program was made with library ",
+                     request.expected_library().version(), " (",
+                     request.expected_library().content_sha256(),
+                     "), the server has ", library.version().version(), " (",
+                     library.version().content_sha256(), "); re-plan"),
+        "", kIheStaleProgram);
   }
   KIP_ASSIGN_OR_RETURN(limits,
                        CheckCareArea(library, *protocol, request.care_area()));

@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
+#include "services/common/error_details.h"
 #include "services/common/status_macros.h"
 
 namespace kip::sessions {
@@ -17,7 +18,7 @@ constexpr size_t kMaxTextLength = 2000;
 constexpr size_t kMaxNoteLength = 20000;
 
 absl::Status Invalid(const std::string& path, const std::string& message) {
-  return absl::InvalidArgumentError(absl::StrCat(path, ": ", message));
+  return FieldError(absl::StatusCode::kInvalidArgument, path, message);
 }
 
 // A finite number within [lo, hi], in `unit`.
