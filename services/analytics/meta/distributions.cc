@@ -37,6 +37,12 @@ double ChiSquareUpperP(double x, double df) {
       boost::math::chi_squared_distribution<double, NoThrow>(df), x));
 }
 
+double ChiSquareQuantile(double probability, double df) {
+  if (df <= 0) return std::numeric_limits<double>::quiet_NaN();
+  return boost::math::quantile(
+      boost::math::chi_squared_distribution<double, NoThrow>(df), probability);
+}
+
 double StudentTQuantile(double probability, double df) {
   if (df <= 0) return std::numeric_limits<double>::quiet_NaN();
   return boost::math::quantile(

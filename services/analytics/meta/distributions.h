@@ -12,6 +12,8 @@ double TwoSidedNormalP(double z);
 double NormalQuantile(double probability);
 // P(X > x) for X ~ chi-square(df); 1 when df == 0.
 double ChiSquareUpperP(double x, double df);
+// Quantile of chi-square(df): P(X <= x) = probability.
+double ChiSquareQuantile(double probability, double df);
 // Quantile of Student's t with `df` degrees of freedom.
 double StudentTQuantile(double probability, double df);
 // Two-sided p-value of a t statistic.

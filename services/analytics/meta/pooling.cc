@@ -27,95 +27,116 @@ absl::Status CheckInputs(const std::vector<Effect>& effects,
   return absl::OkStatus();
 }
 
-// Weighted mean and its variance for weights 1 / (v_i + tau2).
-Pooled PoolWithTau2(const std::vector<Effect>& effects, double tau2,
-                    double confidence_level) {
-  Pooled pooled;
-  pooled.k = static_cast<int>(effects.size());
-  pooled.tau2 = tau2;
-  double sum_w = 0, sum_wy = 0;
-  for (const Effect& e : effects) {
-    const double w = 1 / (e.variance + tau2);
-    sum_w += w;
-    sum_wy += w * e.estimate;
-  }
-  pooled.estimate = sum_wy / sum_w;
-  pooled.se = std::sqrt(1 / sum_w);
-  const double z_crit = NormalQuantile(1 - (1 - confidence_level) / 2);
-  pooled.ci_lower = pooled.estimate - z_crit * pooled.se;
-  pooled.ci_upper = pooled.estimate + z_crit * pooled.se;
-  pooled.z = pooled.estimate / pooled.se;
-  pooled.p_value = TwoSidedNormalP(pooled.z);
-  for (const Effect& e : effects) {
-    pooled.weight_percent.push_back(100 * (1 / (e.variance + tau2)) / sum_w);
-  }
-  return pooled;
-}
-
-// Cochran's Q around the fixed-effect mean, and the DL scaling constant
-// c = sum(w) - sum(w^2) / sum(w).
-struct Heterogeneity {
-  double q = 0;
-  double c = 0;
+struct Weighted0 {
+  double sum_w = 0, sum_w2 = 0;
 };
 
-Heterogeneity FixedEffectHeterogeneity(const std::vector<Effect>& effects) {
-  double sum_w = 0, sum_w2 = 0, sum_wy = 0;
+Weighted0 FixedEffectSums(const std::vector<Effect>& effects) {
+  Weighted0 r;
   for (const Effect& e : effects) {
-    const double w = 1 / e.variance;
-    sum_w += w;
-    sum_w2 += w * w;
-    sum_wy += w * e.estimate;
+    r.sum_w += 1 / e.variance;
+    r.sum_w2 += 1 / (e.variance * e.variance);
   }
-  const double mean = sum_wy / sum_w;
-  Heterogeneity h;
-  // Squared deviations from the mean, not sum(w y^2) - (sum w y)^2 / sum w,
-  // which cancels catastrophically when effects are large and similar.
-  for (const Effect& e : effects) {
-    h.q += (e.estimate - mean) * (e.estimate - mean) / e.variance;
-  }
-  h.c = sum_w - sum_w2 / sum_w;
-  return h;
-}
-
-// metafor: H^2 = Q / df for the fixed-effect model, 1 / (1 - I^2) under DL.
-void AddHeterogeneity(const Heterogeneity& h, bool random_effects,
-                      Pooled* pooled) {
-  pooled->q = h.q;
-  pooled->q_df = pooled->k - 1;
-  pooled->q_p_value = ChiSquareUpperP(h.q, pooled->q_df);
-  pooled->i2_percent =
-      h.q > pooled->q_df && h.q > 0 ? 100 * (h.q - pooled->q_df) / h.q : 0;
-  if (pooled->q_df == 0) {
-    pooled->h2 = 1;
-  } else if (random_effects) {
-    pooled->h2 = 1 / (1 - pooled->i2_percent / 100);
-  } else {
-    pooled->h2 = h.q / pooled->q_df;
-  }
+  return r;
 }
 
 }  // namespace
 
+absl::StatusOr<Pooled> Pool(const std::vector<Effect>& effects,
+                            const PoolOptions& options) {
+  if (absl::Status s = CheckInputs(effects, options.confidence_level); !s.ok())
+    return s;
+  std::vector<double> yi, vi;
+  for (const Effect& e : effects) {
+    yi.push_back(e.estimate);
+    vi.push_back(e.variance);
+  }
+  const int k = static_cast<int>(effects.size());
+  Pooled pooled;
+  pooled.k = k;
+  if (options.random_effects) {
+    absl::StatusOr<double> tau2 =
+        EstimateTau2(yi, vi, options.tau2_method, options.control);
+    if (!tau2.ok()) return tau2.status();
+    pooled.tau2 = *tau2;
+    absl::StatusOr<Interval> ci = Tau2QProfileInterval(
+        yi, vi, options.confidence_level, std::max(100.0, 10 * pooled.tau2),
+        options.control);
+    if (!ci.ok()) return ci.status();
+    pooled.tau2_ci_lower = ci->lower;
+    pooled.tau2_ci_upper = ci->upper;
+    pooled.tau2_ci_upper_at_search_limit = ci->upper_at_search_limit;
+  }
+  double sum_w = 0, sum_wy = 0;
+  for (const Effect& e : effects) {
+    const double w = 1 / (e.variance + pooled.tau2);
+    sum_w += w;
+    sum_wy += w * e.estimate;
+  }
+  pooled.estimate = sum_wy / sum_w;
+  for (const Effect& e : effects) {
+    pooled.weight_percent.push_back(100 / (e.variance + pooled.tau2) / sum_w);
+  }
+  const double alpha = 1 - options.confidence_level;
+  double crit;
+  if (options.knha && k > 1) {
+    // s^2 = sum w (y - mu)^2 / (k - 1), not truncated at 1 (metafor's default).
+    const double s2 = GeneralisedQ(yi, vi, pooled.tau2) / (k - 1);
+    pooled.se = std::sqrt(s2 / sum_w);
+    pooled.t_distribution = true;
+    pooled.df = k - 1;
+    crit = StudentTQuantile(1 - alpha / 2, pooled.df);
+    pooled.z = pooled.estimate / pooled.se;
+    pooled.p_value = TwoSidedStudentTP(pooled.z, pooled.df);
+  } else {
+    pooled.se = std::sqrt(1 / sum_w);
+    crit = NormalQuantile(1 - alpha / 2);
+    pooled.z = pooled.estimate / pooled.se;
+    pooled.p_value = TwoSidedNormalP(pooled.z);
+  }
+  pooled.ci_lower = pooled.estimate - crit * pooled.se;
+  pooled.ci_upper = pooled.estimate + crit * pooled.se;
+  const double pi_half = crit * std::sqrt(pooled.se * pooled.se + pooled.tau2);
+  pooled.pi_lower =
+      options.random_effects ? pooled.estimate - pi_half : pooled.ci_lower;
+  pooled.pi_upper =
+      options.random_effects ? pooled.estimate + pi_half : pooled.ci_upper;
+
+  // Heterogeneity: Q around the fixed-effect mean; metafor's I^2 and H^2 come
+  // from tau^2 and the "typical" within-study variance for random effects.
+  const Weighted0 fe = FixedEffectSums(effects);
+  pooled.q = GeneralisedQ(yi, vi, 0);
+  pooled.q_df = k - 1;
+  pooled.q_p_value = ChiSquareUpperP(pooled.q, pooled.q_df);
+  if (k <= 1) {
+    pooled.i2_percent = 0;
+    pooled.h2 = 1;
+  } else if (!options.random_effects) {
+    pooled.i2_percent =
+        pooled.q > pooled.q_df ? 100 * (pooled.q - pooled.q_df) / pooled.q : 0;
+    pooled.h2 = pooled.q / pooled.q_df;
+  } else {
+    const double typical_v =
+        (k - 1) * fe.sum_w / (fe.sum_w * fe.sum_w - fe.sum_w2);
+    pooled.i2_percent = 100 * pooled.tau2 / (pooled.tau2 + typical_v);
+    pooled.h2 = (pooled.tau2 + typical_v) / typical_v;
+  }
+  return pooled;
+}
+
 absl::StatusOr<Pooled> PoolFixedEffect(const std::vector<Effect>& effects,
                                        double confidence_level) {
-  if (absl::Status s = CheckInputs(effects, confidence_level); !s.ok())
-    return s;
-  Pooled pooled = PoolWithTau2(effects, 0, confidence_level);
-  AddHeterogeneity(FixedEffectHeterogeneity(effects), false, &pooled);
-  return pooled;
+  PoolOptions options;
+  options.random_effects = false;
+  options.confidence_level = confidence_level;
+  return Pool(effects, options);
 }
 
 absl::StatusOr<Pooled> PoolDerSimonianLaird(const std::vector<Effect>& effects,
                                             double confidence_level) {
-  if (absl::Status s = CheckInputs(effects, confidence_level); !s.ok())
-    return s;
-  const Heterogeneity h = FixedEffectHeterogeneity(effects);
-  const int df = static_cast<int>(effects.size()) - 1;
-  const double tau2 = h.c > 0 ? std::max(0.0, (h.q - df) / h.c) : 0;
-  Pooled pooled = PoolWithTau2(effects, tau2, confidence_level);
-  AddHeterogeneity(h, true, &pooled);
-  return pooled;
+  PoolOptions options;
+  options.confidence_level = confidence_level;
+  return Pool(effects, options);
 }
 
 }  // namespace kip::meta
