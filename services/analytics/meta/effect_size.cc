@@ -65,8 +65,10 @@ absl::StatusOr<Effect> DichotomousEffect(const std::string& study,
   return effect;
 }
 
-absl::StatusOr<Effect> MeanDifference(const std::string& study,
-                                      const ContinuousArms& arms) {
+namespace {
+
+absl::Status CheckContinuous(const std::string& study,
+                             const ContinuousArms& arms) {
   if (!std::isfinite(arms.mean_treatment))
     return Invalid(study, "mean_treatment", "finite");
   if (!std::isfinite(arms.mean_control))
@@ -83,10 +85,43 @@ absl::StatusOr<Effect> MeanDifference(const std::string& study,
   if (!IsCount(arms.n_control) || arms.n_control < 2) {
     return Invalid(study, "n_control", "a whole number >= 2");
   }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<Effect> MeanDifference(const std::string& study,
+                                      const ContinuousArms& arms) {
+  if (absl::Status s = CheckContinuous(study, arms); !s.ok()) return s;
   return Effect{arms.mean_treatment - arms.mean_control,
                 arms.sd_treatment * arms.sd_treatment / arms.n_treatment +
                     arms.sd_control * arms.sd_control / arms.n_control,
                 false};
+}
+
+absl::StatusOr<Effect> StandardizedMeanDifference(const std::string& study,
+                                                  const ContinuousArms& arms,
+                                                  SmdConvention convention) {
+  if (absl::Status s = CheckContinuous(study, arms); !s.ok()) return s;
+  const double n1 = arms.n_treatment, n2 = arms.n_control, n = n1 + n2;
+  const double pooled_sd =
+      std::sqrt(((n1 - 1) * arms.sd_treatment * arms.sd_treatment +
+                 (n2 - 1) * arms.sd_control * arms.sd_control) /
+                (n - 2));
+  const double d = (arms.mean_treatment - arms.mean_control) / pooled_sd;
+  if (convention == SmdConvention::kMetafor) {
+    // Hedges' exact correction J(m) = G(m/2) / (sqrt(m/2) G((m-1)/2)), m = n -
+    // 2, and vtype "LS": 1/n1 + 1/n2 + g^2 / (2 n).
+    const double m = n - 2;
+    const double j = std::exp(std::lgamma(m / 2) - 0.5 * std::log(m / 2) -
+                              std::lgamma((m - 1) / 2));
+    const double g = j * d;
+    return Effect{g, 1 / n1 + 1 / n2 + g * g / (2 * n), false};
+  }
+  // RevMan 5 (Deeks & Higgins 2010): g = d (1 - 3 / (4N - 9)),
+  // SE^2 = N / (n1 n2) + g^2 / (2 (N - 3.94)).
+  const double g = d * (1 - 3 / (4 * n - 9));
+  return Effect{g, n / (n1 * n2) + g * g / (2 * (n - 3.94)), false};
 }
 
 }  // namespace kip::meta

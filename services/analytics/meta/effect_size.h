@@ -45,6 +45,13 @@ absl::StatusOr<Effect> DichotomousEffect(const std::string& study,
 absl::StatusOr<Effect> MeanDifference(const std::string& study,
                                       const ContinuousArms& arms);
 
+// Hedges' g, as metafor escalc(measure="SMD") (exact small-sample
+// correction) or as RevMan 5 (approximate correction, its own SE).
+enum class SmdConvention { kMetafor, kRevMan5 };
+absl::StatusOr<Effect> StandardizedMeanDifference(const std::string& study,
+                                                  const ContinuousArms& arms,
+                                                  SmdConvention convention);
+
 }  // namespace kip::meta
 
 #endif  // KIP_SERVICES_ANALYTICS_META_EFFECT_SIZE_H_

@@ -111,7 +111,8 @@ TEST(RandomEffectsTest, EveryEstimatorMatchesMetaforOnThreeDatasets) {
 
 // metafor's confint() searches tau^2 up to max(100, 10 x estimate): for the
 // Normand data under DL the true upper bound (2889.45, as the other
-// estimators' rows show) lies beyond 10 x 205.41, and metafor reports the limit.
+// estimators' rows show) lies beyond 10 x 205.41, and metafor reports the
+// limit.
 TEST(RandomEffectsTest, TheTau2UpperBoundSaysWhenItIsMetaforsSearchLimit) {
   const std::vector<Dataset> sets = LoadGoldens();
   PoolOptions options;
