@@ -1,6 +1,7 @@
 #include "services/analytics/analytics_service.h"
 
 #include "services/analytics/access_policy.h"
+#include "services/analytics/meta/meta_analysis.h"
 
 namespace kip::analytics {
 
@@ -10,11 +11,16 @@ AnalyticsServiceImpl::AnalyticsServiceImpl(const Authenticator& authenticator)
     : guard_(authenticator, AnalyticsAccessPolicy()) {}
 
 grpc::ServerUnaryReactor* AnalyticsServiceImpl::RunMetaAnalysis(
-    grpc::CallbackServerContext* context,
-    const v1::RunMetaAnalysisRequest* /*request*/,
-    v1::RunMetaAnalysisResponse* /*response*/) {
-  return guard_.Unary(context, "RunMetaAnalysis", [](const Principal&) {
-    return NotYetImplemented("RunMetaAnalysis", "issue #5");
+    grpc::CallbackServerContext* context, const v1::RunMetaAnalysisRequest* request,
+    v1::RunMetaAnalysisResponse* response) {
+  return guard_.Unary(context, "RunMetaAnalysis", [&](const Principal&) -> absl::Status {
+    if (!request->logged_studies().empty()) {
+      return NotYetImplemented("RunMetaAnalysis with logged_studies", "issue #5");
+    }
+    absl::StatusOr<v1::RunMetaAnalysisResponse> result = kip::meta::RunMetaAnalysis(*request);
+    if (!result.ok()) return result.status();
+    *response = *std::move(result);
+    return absl::OkStatus();
   });
 }
 

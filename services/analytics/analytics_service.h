@@ -1,4 +1,4 @@
-// kip.analytics.v1.AnalyticsService adapter: proto <-> meta-analysis engine,
+// kip.analytics.v1.AnalyticsService adapter: request -> meta-analysis engine,
 // status mapping. RPCs whose logic has not landed answer UNIMPLEMENTED.
 #ifndef KIP_SERVICES_ANALYTICS_ANALYTICS_SERVICE_H_
 #define KIP_SERVICES_ANALYTICS_ANALYTICS_SERVICE_H_

@@ -1,0 +1,248 @@
+#include "sdk/kipctl/analytics_commands.h"
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "kip/analytics/v1/analytics.grpc.pb.h"
+#include "nlohmann/json.hpp"
+#include "sdk/kipctl/args.h"
+#include "sdk/kipctl/study_csv.h"
+#include "services/common/file_util.h"
+
+namespace kip::kipctl {
+namespace {
+
+namespace av1 = kip::analytics::v1;
+using nlohmann::json;
+
+int Invalid(const std::string& message) {
+  std::fprintf(stderr, "kipctl: %s\n", message.c_str());
+  return 2;
+}
+
+int Failed(const grpc::Status& status) {
+  std::string message = status.error_message();
+  std::replace(message.begin(), message.end(), '\n', ' ');
+  std::fprintf(stderr, "kipctl: %s\n", message.c_str());
+  return status.error_code() == grpc::StatusCode::INVALID_ARGUMENT ||
+                 status.error_code() == grpc::StatusCode::FAILED_PRECONDITION
+             ? 2
+             : 1;
+}
+
+// A JSON number, or null for NaN (no prediction interval with k < 3).
+json Number(double value) {
+  return std::isfinite(value) ? json(value) : json(nullptr);
+}
+
+json PooledJson(const av1::PooledResult& r) {
+  return {{"k", r.k()},
+          {"estimate", Number(r.estimate())},
+          {"ci_lower", Number(r.ci_lower())},
+          {"ci_upper", Number(r.ci_upper())},
+          {"se", Number(r.se())},
+          {"z", Number(r.z())},
+          {"p_value", Number(r.p_value())},
+          {"q", Number(r.q())},
+          {"q_df", r.q_df()},
+          {"q_p_value", Number(r.q_p_value())},
+          {"i2", Number(r.i2())},
+          {"tau2", Number(r.tau2())},
+          {"tau2_ci_lower", Number(r.tau2_ci_lower())},
+          {"tau2_ci_upper", Number(r.tau2_ci_upper())},
+          {"h2", Number(r.h2())},
+          {"pi_lower", Number(r.pi_lower())},
+          {"pi_upper", Number(r.pi_upper())}};
+}
+
+std::string ConventionName(av1::Convention c) {
+  return c == av1::METAFOR ? "metafor" : "revman5";
+}
+
+int Meta(const std::vector<std::string>& argv, const Connection& connection) {
+  auto args = Args::Parse(
+      argv,
+      {"token", "dosing", "sessions", "analytics", "ca-cert", "data", "measure",
+       "method", "model", "tau2", "convention", "forest", "confidence-level"},
+      {"json", "hksj", "by-subgroup", "leave-one-out", "egger"});
+  if (!args.ok()) return Invalid(std::string(args.status().message()));
+  auto path = args->Required("data");
+  if (!path.ok()) return Invalid(std::string(path.status().message()));
+  auto text = ReadFileToString(*path);
+  if (!text.ok())
+    return Invalid(absl::StrCat("--data: ", text.status().message()));
+  auto studies = ParseStudyCsv(*text);
+  if (!studies.ok()) return Invalid(std::string(studies.status().message()));
+
+  av1::RunMetaAnalysisRequest request;
+  for (auto& s : *studies) *request.add_studies() = std::move(s);
+  av1::MetaAnalysisOptions* o = request.mutable_options();
+  av1::EffectMeasure measure;
+  auto measure_name = args->Required("measure");
+  if (!measure_name.ok())
+    return Invalid(std::string(measure_name.status().message()));
+  if (!av1::EffectMeasure_Parse(absl::AsciiStrToUpper(*measure_name),
+                                &measure) ||
+      measure == av1::EFFECT_MEASURE_UNSPECIFIED) {
+    return Invalid("--measure: '" + *measure_name +
+                   "' is not MD, SMD, RR, OR, RD or PETO_OR");
+  }
+  o->set_measure(measure);
+  const std::string method = absl::AsciiStrToUpper(args->Get("method", "IV"));
+  if (method == "IV") {
+    o->set_method(av1::INVERSE_VARIANCE);
+  } else if (method == "MH") {
+    o->set_method(av1::MANTEL_HAENSZEL);
+  } else if (method == "PETO") {
+    o->set_method(av1::PETO);
+  } else {
+    return Invalid("--method: '" + args->Get("method") +
+                   "' is not IV, MH or PETO");
+  }
+  const std::string model = absl::AsciiStrToLower(args->Get("model", "random"));
+  if (model != "fixed" && model != "random") {
+    return Invalid("--model: '" + args->Get("model") +
+                   "' is not fixed or random");
+  }
+  o->set_model(model == "fixed" ? av1::FIXED_EFFECT : av1::RANDOM_EFFECTS);
+  const std::map<std::string, av1::Tau2Estimator> tau2 = {
+      {"DL", av1::DERSIMONIAN_LAIRD},
+      {"REML", av1::REML},
+      {"ML", av1::MAXIMUM_LIKELIHOOD},
+      {"PM", av1::PAULE_MANDEL},
+      {"HE", av1::HEDGES},
+      {"SJ", av1::SIDIK_JONKMAN}};
+  auto t = tau2.find(absl::AsciiStrToUpper(args->Get("tau2", "DL")));
+  if (t == tau2.end())
+    return Invalid("--tau2: '" + args->Get("tau2") +
+                   "' is not DL, REML, ML, PM, HE or SJ");
+  o->set_tau2_estimator(t->second);
+  o->set_hartung_knapp(args->Has("hksj"));
+  const std::string convention =
+      absl::AsciiStrToLower(args->Get("convention", "revman5"));
+  if (convention != "revman5" && convention != "metafor") {
+    return Invalid("--convention: '" + args->Get("convention") +
+                   "' is not revman5 or metafor");
+  }
+  o->set_convention(convention == "metafor" ? av1::METAFOR : av1::REVMAN5);
+  o->set_by_subgroup(args->Has("by-subgroup"));
+  o->set_leave_one_out(args->Has("leave-one-out"));
+  o->set_egger_test(args->Has("egger"));
+  auto level = args->NumberOr("confidence-level", 0.95);
+  if (!level.ok()) return Invalid(std::string(level.status().message()));
+  o->set_confidence_level(*level);
+
+  auto stub = av1::AnalyticsService::NewStub(connection.channel);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(60));
+  if (!connection.token.empty())
+    context.AddMetadata("authorization", "Bearer " + connection.token);
+  av1::RunMetaAnalysisResponse result;
+  if (args->Has("forest")) {
+    av1::RenderForestPlotRequest plot;
+    *plot.mutable_analysis() = request;
+    av1::RenderForestPlotResponse rendered;
+    grpc::Status status = stub->RenderForestPlot(&context, plot, &rendered);
+    if (!status.ok()) return Failed(status);
+    std::ofstream(args->Get("forest")) << rendered.svg();
+    result = rendered.result();
+  } else {
+    grpc::Status status = stub->RunMetaAnalysis(&context, request, &result);
+    if (!status.ok()) return Failed(status);
+  }
+
+  if (args->Has("json")) {
+    json out = PooledJson(result.overall());
+    out["convention"] = ConventionName(result.convention());
+    out["studies"] = json::array();
+    for (const auto& s : result.studies()) {
+      json row = {{"study", s.study()},
+                  {"estimate", Number(s.estimate())},
+                  {"ci_lower", Number(s.ci_lower())},
+                  {"ci_upper", Number(s.ci_upper())},
+                  {"weight_percent", Number(s.weight_percent())}};
+      if (s.excluded()) row["excluded_reason"] = s.excluded_reason();
+      out["studies"].push_back(row);
+    }
+    if (args->Has("by-subgroup")) {
+      out["subgroups"] = json::array();
+      for (const auto& g : result.subgroups()) {
+        json group = PooledJson(g);
+        group["name"] = g.name();
+        out["subgroups"].push_back(group);
+      }
+      out["subgroup_test"] = {{"q", result.subgroup_test().q()},
+                              {"df", result.subgroup_test().df()},
+                              {"p_value", result.subgroup_test().p_value()}};
+    }
+    if (result.has_egger()) {
+      out["egger"] = {{"intercept", result.egger().intercept()},
+                      {"se", result.egger().se()},
+                      {"t", result.egger().t()},
+                      {"df", result.egger().df()},
+                      {"p_value", result.egger().p_value()}};
+    }
+    out["warnings"] = result.warnings();
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  // A RevMan-style table.
+  const auto& r = result.overall();
+  const std::string name = av1::EffectMeasure_Name(measure);
+  std::printf("%-28s %10s %22s %9s\n", "Study", name.c_str(), "95% CI",
+              "Weight");
+  for (const auto& s : result.studies()) {
+    if (s.excluded()) {
+      std::printf("%-28.28s %10s %22s %9s  (%s)\n", s.study().c_str(), "-",
+                  "not estimable", "", s.excluded_reason().c_str());
+      continue;
+    }
+    std::printf("%-28.28s %10.2f   [%8.2f, %8.2f] %8.1f%%\n", s.study().c_str(),
+                s.estimate(), s.ci_lower(), s.ci_upper(), s.weight_percent());
+  }
+  std::printf("%-28s %10.2f   [%8.2f, %8.2f] %8.1f%%\n",
+              result.options().model() == av1::RANDOM_EFFECTS
+                  ? "Total (random effects)"
+                  : "Total (fixed effect)",
+              r.estimate(), r.ci_lower(), r.ci_upper(), 100.0);
+  std::printf(
+      "Heterogeneity: Tau2 = %.4f; Chi2 = %.2f, df = %d (P = %.4g); I2 = "
+      "%.0f%%\n",
+      r.tau2(), r.q(), r.q_df(), r.q_p_value(), r.i2());
+  std::printf("Test for overall effect: %s = %.2f (P = %.4g)\n",
+              result.options().hartung_knapp() ? "t" : "Z", std::fabs(r.z()),
+              r.p_value());
+  if (args->Has("by-subgroup")) {
+    for (const auto& g : result.subgroups()) {
+      std::printf("  subgroup %-18s k=%d %s %.2f [%.2f, %.2f] I2 = %.0f%%\n",
+                  g.name().c_str(), g.k(), name.c_str(), g.estimate(),
+                  g.ci_lower(), g.ci_upper(), g.i2());
+    }
+    std::printf(
+        "Test for subgroup differences: Chi2 = %.2f, df = %d (P = %.4g)\n",
+        result.subgroup_test().q(), result.subgroup_test().df(),
+        result.subgroup_test().p_value());
+  }
+  std::printf("Convention: %s\n", ConventionName(result.convention()).c_str());
+  for (const auto& w : result.warnings())
+    std::printf("warning: %s\n", w.c_str());
+  return 0;
+}
+
+}  // namespace
+
+int RunAnalyticsCommand(const std::string& command,
+                        const std::vector<std::string>& args,
+                        const Connection& connection) {
+  if (command == "meta") return Meta(args, connection);
+  std::fprintf(stderr, "kipctl: analytics %s: unknown command (meta)\n",
+               command.c_str());
+  return 2;
+}
+
+}  // namespace kip::kipctl
