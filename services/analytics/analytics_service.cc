@@ -2,6 +2,7 @@
 
 #include "services/analytics/access_policy.h"
 #include "services/analytics/meta/meta_analysis.h"
+#include "services/analytics/plots/forest_plot.h"
 
 namespace kip::analytics {
 
@@ -11,17 +12,21 @@ AnalyticsServiceImpl::AnalyticsServiceImpl(const Authenticator& authenticator)
     : guard_(authenticator, AnalyticsAccessPolicy()) {}
 
 grpc::ServerUnaryReactor* AnalyticsServiceImpl::RunMetaAnalysis(
-    grpc::CallbackServerContext* context, const v1::RunMetaAnalysisRequest* request,
+    grpc::CallbackServerContext* context,
+    const v1::RunMetaAnalysisRequest* request,
     v1::RunMetaAnalysisResponse* response) {
-  return guard_.Unary(context, "RunMetaAnalysis", [&](const Principal&) -> absl::Status {
-    if (!request->logged_studies().empty()) {
-      return NotYetImplemented("RunMetaAnalysis with logged_studies", "issue #5");
-    }
-    absl::StatusOr<v1::RunMetaAnalysisResponse> result = kip::meta::RunMetaAnalysis(*request);
-    if (!result.ok()) return result.status();
-    *response = *std::move(result);
-    return absl::OkStatus();
-  });
+  return guard_.Unary(
+      context, "RunMetaAnalysis", [&](const Principal&) -> absl::Status {
+        if (!request->logged_studies().empty()) {
+          return NotYetImplemented("RunMetaAnalysis with logged_studies",
+                                   "issue #5");
+        }
+        absl::StatusOr<v1::RunMetaAnalysisResponse> result =
+            kip::meta::RunMetaAnalysis(*request);
+        if (!result.ok()) return result.status();
+        *response = *std::move(result);
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* AnalyticsServiceImpl::ComputeStudyOutcomes(
@@ -45,20 +50,38 @@ grpc::ServerUnaryReactor* AnalyticsServiceImpl::AnalyzeBaselinePredictors(
 
 grpc::ServerUnaryReactor* AnalyticsServiceImpl::RenderForestPlot(
     grpc::CallbackServerContext* context,
-    const v1::RenderForestPlotRequest* /*request*/,
-    v1::RenderForestPlotResponse* /*response*/) {
-  return guard_.Unary(context, "RenderForestPlot", [](const Principal&) {
-    return NotYetImplemented("RenderForestPlot", "issue #5");
-  });
+    const v1::RenderForestPlotRequest* request,
+    v1::RenderForestPlotResponse* response) {
+  return guard_.Unary(
+      context, "RenderForestPlot", [&](const Principal&) -> absl::Status {
+        absl::StatusOr<v1::RunMetaAnalysisResponse> result =
+            kip::meta::RunMetaAnalysis(request->analysis());
+        if (!result.ok()) return result.status();
+        plots::PlotLabels labels;
+        labels.title = request->title();
+        if (!request->treatment_label().empty())
+          labels.treatment_label = request->treatment_label();
+        if (!request->control_label().empty())
+          labels.control_label = request->control_label();
+        response->set_svg(plots::ForestPlotSvg(*result, labels));
+        *response->mutable_result() = *std::move(result);
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* AnalyticsServiceImpl::RenderFunnelPlot(
     grpc::CallbackServerContext* context,
-    const v1::RenderFunnelPlotRequest* /*request*/,
-    v1::RenderFunnelPlotResponse* /*response*/) {
-  return guard_.Unary(context, "RenderFunnelPlot", [](const Principal&) {
-    return NotYetImplemented("RenderFunnelPlot", "issue #5");
-  });
+    const v1::RenderFunnelPlotRequest* request,
+    v1::RenderFunnelPlotResponse* response) {
+  return guard_.Unary(
+      context, "RenderFunnelPlot", [&](const Principal&) -> absl::Status {
+        absl::StatusOr<v1::RunMetaAnalysisResponse> result =
+            kip::meta::RunMetaAnalysis(request->analysis());
+        if (!result.ok()) return result.status();
+        response->set_svg(plots::FunnelPlotSvg(*result, request->title()));
+        *response->mutable_result() = *std::move(result);
+        return absl::OkStatus();
+      });
 }
 
 }  // namespace kip::analytics

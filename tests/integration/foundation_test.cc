@@ -218,7 +218,7 @@ TEST_F(FoundationTest, SpotChecksOfTheRoleTables) {
 TEST_F(FoundationTest, RpcsWithoutLogicAnswerUnimplementedNeverFakeData) {
   grpc::Status status =
       Call(Channel("analytics"),
-           "/kip.analytics.v1.AnalyticsService/RenderFunnelPlot",
+           "/kip.analytics.v1.AnalyticsService/ComputeStudyOutcomes",
            Token("researcher"));
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED)
       << status.error_message();
