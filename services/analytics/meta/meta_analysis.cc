@@ -10,6 +10,7 @@
 #include "services/analytics/meta/effect_size.h"
 #include "services/analytics/meta/mantel_haenszel.h"
 #include "services/analytics/meta/pooling.h"
+#include "services/analytics/meta/trim_and_fill.h"
 
 namespace kip::meta {
 namespace {
@@ -442,6 +443,24 @@ absl::StatusOr<av1::RunMetaAnalysisResponse> RunMetaAnalysis(
     } else {
       response.add_warnings("Egger's test needs at least 3 studies");
     }
+  }
+  if (o.trim_and_fill()) {
+    std::vector<Effect> effects;
+    for (const Prepared& p : studies) {
+      if (p.excluded_reason.empty()) effects.push_back(p.effect);
+    }
+    PoolOptions options;
+    options.random_effects = o.model() == av1::RANDOM_EFFECTS;
+    options.tau2_method = Tau2Of(o.tau2_estimator());
+    options.knha = o.hartung_knapp();
+    options.confidence_level = o.confidence_level();
+    absl::StatusOr<TrimAndFillResult> filled = TrimAndFill(effects, options);
+    if (!filled.ok()) return filled.status();
+    av1::TrimAndFill* out = response.mutable_trim_and_fill();
+    out->set_missing_studies(filled->missing_studies);
+    out->set_side(filled->right_side ? "right" : "left");
+    *out->mutable_adjusted() =
+        ToResult(filled->adjusted, o.measure(), "trim-and-fill");
   }
   return response;
 }

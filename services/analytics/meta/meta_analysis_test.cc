@@ -113,6 +113,20 @@ TEST(MetaAnalysisTest, LeaveOneOutAndEgger) {
   EXPECT_EQ(response->cumulative(12).k(), 13);
 }
 
+// metafor 3.8.1: trimfill(rma(yi, vi, method="REML")) on the BCG log RRs
+// (goldens/trimfill.golden): 1 study missing on the right.
+TEST(MetaAnalysisTest, TrimAndFill) {
+  auto request = Bcg();
+  request.mutable_options()->set_tau2_estimator(av1::REML);
+  request.mutable_options()->set_trim_and_fill(true);
+  auto response = RunMetaAnalysis(request);
+  ASSERT_TRUE(response.ok()) << response.status();
+  EXPECT_EQ(response->trim_and_fill().missing_studies(), 1);
+  EXPECT_EQ(response->trim_and_fill().side(), "right");
+  ExpectClose(std::log(response->trim_and_fill().adjusted().estimate()),
+              -0.657082783488, "adjusted log RR");
+}
+
 TEST(MetaAnalysisTest, DoubleZeroStudiesAreExcludedAndSaySo) {
   auto request = Bcg();
   auto* zero = request.add_studies();
