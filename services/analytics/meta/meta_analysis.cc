@@ -313,10 +313,10 @@ absl::StatusOr<av1::RunMetaAnalysisResponse> RunMetaAnalysis(
     const av1::RunMetaAnalysisRequest& request) {
   av1::MetaAnalysisOptions o = request.options();
   if (absl::Status s = FillDefaults(o); !s.ok()) return s;
-  if (o.trim_and_fill()) {
-    return absl::UnimplementedError(
-        "options.trim_and_fill: trim-and-fill is not implemented yet (issue "
-        "#5)");
+  if (o.trim_and_fill() && o.method() != av1::INVERSE_VARIANCE) {
+    return absl::InvalidArgumentError(
+        "options.trim_and_fill: needs inverse-variance pooling (as metafor's "
+        "trimfill)");
   }
   if (request.studies().empty() || request.studies_size() > 10000) {
     return absl::InvalidArgumentError("studies: 1..10000 studies are required");
