@@ -156,8 +156,10 @@ TEST(MetaAnalysisTest, BadRequestsNameTheField) {
             absl::StatusCode::kInvalidArgument);
   request = Bcg();
   request.mutable_options()->set_trim_and_fill(true);
-  EXPECT_EQ(RunMetaAnalysis(request).status().code(),
-            absl::StatusCode::kUnimplemented);
+  request.mutable_options()->set_method(av1::MANTEL_HAENSZEL);
+  request.mutable_options()->set_model(av1::FIXED_EFFECT);
+  EXPECT_THAT(std::string(RunMetaAnalysis(request).status().message()),
+              HasSubstr("options.trim_and_fill"));
 }
 
 }  // namespace
