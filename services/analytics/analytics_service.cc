@@ -8,8 +8,60 @@ namespace kip::analytics {
 
 namespace v1 = kip::analytics::v1;
 
-AnalyticsServiceImpl::AnalyticsServiceImpl(const Authenticator& authenticator)
-    : guard_(authenticator, AnalyticsAccessPolicy()) {}
+AnalyticsServiceImpl::AnalyticsServiceImpl(const Authenticator& authenticator,
+                                           const SessionsReader* sessions)
+    : guard_(authenticator, AnalyticsAccessPolicy()), sessions_(sessions) {}
+
+absl::StatusOr<v1::ComputeStudyOutcomesResponse> AnalyticsServiceImpl::Outcomes(
+    const v1::ComputeStudyOutcomesRequest& request,
+    const std::string& token) const {
+  if (request.study_id().empty())
+    return absl::InvalidArgumentError("study_id: is required");
+  if (sessions_ == nullptr) {
+    return absl::UnavailableError(
+        "no sessions service configured (--sessions_address)");
+  }
+  absl::StatusOr<std::vector<outcomes::LoggedPatient>> patients =
+      sessions_->ReadStudy(request.study_id(), token);
+  if (!patients.ok()) return patients.status();
+  return outcomes::ComputeOutcomes(*patients, request);
+}
+
+absl::StatusOr<v1::RunMetaAnalysisRequest>
+AnalyticsServiceImpl::WithLoggedStudies(
+    const v1::RunMetaAnalysisRequest& request, const std::string& token) const {
+  v1::RunMetaAnalysisRequest full = request;
+  full.clear_logged_studies();
+  for (int i = 0; i < request.logged_studies_size(); ++i) {
+    const v1::LoggedStudyRef& ref = request.logged_studies(i);
+    if (ref.treatment_arm_id().empty() || ref.control_arm_id().empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("logged_studies[", i,
+                       "]: treatment_arm_id and control_arm_id are required"));
+    }
+    v1::ComputeStudyOutcomesRequest outcome;
+    outcome.set_study_id(ref.study_id());
+    outcome.set_outcome(ref.outcome());
+    outcome.set_treatment_arm_id(ref.treatment_arm_id());
+    outcome.set_control_arm_id(ref.control_arm_id());
+    // One band: the logged study as one comparison.
+    v1::DoseBand* all = outcome.add_dose_bands();
+    all->set_lower_mg_per_kg_per_h(0);
+    absl::StatusOr<v1::ComputeStudyOutcomesResponse> rows =
+        Outcomes(outcome, token);
+    if (!rows.ok()) {
+      return absl::Status(
+          rows.status().code(),
+          absl::StrCat("logged_studies[", i, "]: ", rows.status().message()));
+    }
+    for (v1::StudyData row : rows->rows()) {
+      row.set_study(ref.study_id() + " (logged)");
+      row.clear_subgroup();
+      *full.add_studies() = std::move(row);
+    }
+  }
+  return full;
+}
 
 grpc::ServerUnaryReactor* AnalyticsServiceImpl::RunMetaAnalysis(
     grpc::CallbackServerContext* context,
@@ -17,12 +69,11 @@ grpc::ServerUnaryReactor* AnalyticsServiceImpl::RunMetaAnalysis(
     v1::RunMetaAnalysisResponse* response) {
   return guard_.Unary(
       context, "RunMetaAnalysis", [&](const Principal&) -> absl::Status {
-        if (!request->logged_studies().empty()) {
-          return NotYetImplemented("RunMetaAnalysis with logged_studies",
-                                   "issue #5");
-        }
+        absl::StatusOr<v1::RunMetaAnalysisRequest> full =
+            WithLoggedStudies(*request, CallerBearerToken(context));
+        if (!full.ok()) return full.status();
         absl::StatusOr<v1::RunMetaAnalysisResponse> result =
-            kip::meta::RunMetaAnalysis(*request);
+            kip::meta::RunMetaAnalysis(*full);
         if (!result.ok()) return result.status();
         *response = *std::move(result);
         return absl::OkStatus();
@@ -31,11 +82,16 @@ grpc::ServerUnaryReactor* AnalyticsServiceImpl::RunMetaAnalysis(
 
 grpc::ServerUnaryReactor* AnalyticsServiceImpl::ComputeStudyOutcomes(
     grpc::CallbackServerContext* context,
-    const v1::ComputeStudyOutcomesRequest* /*request*/,
-    v1::ComputeStudyOutcomesResponse* /*response*/) {
-  return guard_.Unary(context, "ComputeStudyOutcomes", [](const Principal&) {
-    return NotYetImplemented("ComputeStudyOutcomes", "issue #5");
-  });
+    const v1::ComputeStudyOutcomesRequest* request,
+    v1::ComputeStudyOutcomesResponse* response) {
+  return guard_.Unary(
+      context, "ComputeStudyOutcomes", [&](const Principal&) -> absl::Status {
+        absl::StatusOr<v1::ComputeStudyOutcomesResponse> result =
+            Outcomes(*request, CallerBearerToken(context));
+        if (!result.ok()) return result.status();
+        *response = *std::move(result);
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* AnalyticsServiceImpl::AnalyzeBaselinePredictors(

@@ -1,9 +1,11 @@
-// kip.analytics.v1.AnalyticsService adapter: request -> meta-analysis engine,
+// kip.analytics.v1.AnalyticsService adapter: request -> meta-analysis engine
+// and logged-trial outcomes (read from sessions as the caller),
 // status mapping. RPCs whose logic has not landed answer UNIMPLEMENTED.
 #ifndef KIP_SERVICES_ANALYTICS_ANALYTICS_SERVICE_H_
 #define KIP_SERVICES_ANALYTICS_ANALYTICS_SERVICE_H_
 
 #include "kip/analytics/v1/analytics.grpc.pb.h"
+#include "services/analytics/sessions_reader.h"
 #include "services/common/authenticator.h"
 #include "services/common/rpc_guard.h"
 
@@ -12,7 +14,9 @@ namespace kip::analytics {
 class AnalyticsServiceImpl final
     : public kip::analytics::v1::AnalyticsService::CallbackService {
  public:
-  explicit AnalyticsServiceImpl(const Authenticator& authenticator);
+  // `sessions` may be null: then logged studies cannot be read (UNAVAILABLE).
+  AnalyticsServiceImpl(const Authenticator& authenticator,
+                       const SessionsReader* sessions);
 
   grpc::ServerUnaryReactor* RunMetaAnalysis(
       grpc::CallbackServerContext* context,
@@ -36,7 +40,17 @@ class AnalyticsServiceImpl final
       kip::analytics::v1::RenderFunnelPlotResponse* response) override;
 
  private:
+  // Outcome rows of a logged study, read as the caller.
+  absl::StatusOr<v1::ComputeStudyOutcomesResponse> Outcomes(
+      const v1::ComputeStudyOutcomesRequest& request,
+      const std::string& token) const;
+  // The request with its logged studies turned into rows.
+  absl::StatusOr<v1::RunMetaAnalysisRequest> WithLoggedStudies(
+      const v1::RunMetaAnalysisRequest& request,
+      const std::string& token) const;
+
   RpcGuard guard_;
+  const SessionsReader* sessions_;
 };
 
 }  // namespace kip::analytics

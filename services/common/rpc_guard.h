@@ -81,6 +81,17 @@ class RpcGuard {
   const AccessPolicy& policy_;
 };
 
+// The caller's bearer token, to call another KIP service on their behalf
+// (their role and identity, not the server's); "" without one.
+inline std::string CallerBearerToken(
+    const grpc::CallbackServerContext* context) {
+  const auto& metadata = context->client_metadata();
+  auto it = metadata.find("authorization");
+  if (it == metadata.end()) return "";
+  const std::string value(it->second.data(), it->second.size());
+  return value.rfind("Bearer ", 0) == 0 ? value.substr(7) : "";
+}
+
 // The answer of an RPC whose logic has not landed yet: never fake data.
 inline absl::Status NotYetImplemented(absl::string_view method,
                                       absl::string_view issue) {

@@ -1,6 +1,5 @@
 #include "services/dosing/dosing_service.h"
 
-#include "absl/strings/match.h"
 #include "services/common/status_macros.h"
 #include "services/dosing/access_policy.h"
 #include "services/dosing/core/course_planner.h"
@@ -11,18 +10,6 @@
 namespace kip::dosing {
 
 namespace v1 = kip::dosing::v1;
-
-namespace {
-
-std::string BearerToken(const grpc::CallbackServerContext* context) {
-  const auto& metadata = context->client_metadata();
-  auto it = metadata.find("authorization");
-  if (it == metadata.end()) return "";
-  std::string value(it->second.data(), it->second.size());
-  return absl::StartsWith(value, "Bearer ") ? value.substr(7) : "";
-}
-
-}  // namespace
 
 DosingServiceImpl::DosingServiceImpl(const Authenticator& authenticator,
                                      const ProtocolLibrary& library,
@@ -79,7 +66,8 @@ grpc::ServerUnaryReactor* DosingServiceImpl::ValidateProgram(
     v1::ValidateProgramResponse* response) {
   return guard_.Unary(context, "ValidateProgram", [&](const Principal&) {
     std::unique_ptr<CumulativeDoseSource> doses =
-        doses_ != nullptr ? doses_->ForCaller(BearerToken(context)) : nullptr;
+        doses_ != nullptr ? doses_->ForCaller(CallerBearerToken(context))
+                          : nullptr;
     KIP_ASSIGN_OR_RETURN(
         verdict, kip::dosing::ValidateProgram(library_, *request, doses.get(),
                                               absl::Now()));

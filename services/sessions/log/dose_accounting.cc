@@ -101,4 +101,29 @@ double DeliveredMg(std::vector<v1::Event> events, double weight_kg,
   return total_mg;
 }
 
+double InfusedHours(std::vector<v1::Event> events, absl::Time from,
+                    absl::Time to) {
+  std::vector<v1::Event> timeline = ApplyCorrections(std::move(events));
+  std::stable_sort(
+      timeline.begin(), timeline.end(),
+      [](const v1::Event& a, const v1::Event& b) {
+        const absl::Time ta = DeviceTime(a), tb = DeviceTime(b);
+        return ta != tb ? ta < tb : a.session_sequence() < b.session_sequence();
+      });
+  double hours = 0;
+  bool running = false;
+  absl::Time since = absl::InfinitePast();
+  for (const v1::Event& event : timeline) {
+    const absl::Time at = DeviceTime(event);
+    if (running) hours += OverlapHours(since, at, from, to);
+    since = at;
+    if (event.has_infusion_started() || event.has_infusion_resumed())
+      running = true;
+    if (event.has_infusion_paused() || event.has_infusion_stopped())
+      running = false;
+  }
+  if (running) hours += OverlapHours(since, to, from, to);
+  return hours;
+}
+
 }  // namespace kip::sessions

@@ -24,6 +24,11 @@ std::vector<kip::sessions::v1::Event> ApplyCorrections(
 double DeliveredMg(std::vector<kip::sessions::v1::Event> events,
                    double weight_kg, absl::Time from, absl::Time to);
 
+// Hours within [from, to) during which the infusion ran (started or resumed,
+// not paused or stopped), from the corrected events.
+double InfusedHours(std::vector<kip::sessions::v1::Event> events,
+                    absl::Time from, absl::Time to);
+
 }  // namespace kip::sessions
 
 #endif  // KIP_SERVICES_SESSIONS_LOG_DOSE_ACCOUNTING_H_

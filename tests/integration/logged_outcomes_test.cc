@@ -1,0 +1,222 @@
+// A small trial logged in the real sessions service, read by the real
+// analytics service as the calling researcher: per-arm pain change,
+// responders, side effects and dose band, computed by hand below, and the
+// logged study pooled with a published one in one RunMetaAnalysis request.
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include "absl/strings/str_cat.h"
+#include "kip/analytics/v1/analytics.grpc.pb.h"
+#include "kip/sessions/v1/sessions.grpc.pb.h"
+#include "services/common/testing/test_pki.h"
+#include "services/common/token_signer.h"
+#include "services/sessions/store/row_codec.h"
+#include "services/sessions/store/store_test_fixture.h"
+#include "tests/integration/server_process.h"
+
+namespace kip {
+namespace {
+
+namespace av1 = kip::analytics::v1;
+namespace sv1 = kip::sessions::v1;
+using ::kip::testing::ServerProcess;
+
+// Ketamine: baseline 8, 7, 6 -> end 4, 5, 3 (changes -4, -2, -3: mean -3, SD 1;
+// reductions 50%, 28.6%, 50%: 2 responders at 30%), 2 h at 35 mg/h for 70 kg
+// = 0.5 mg/kg/h; nausea in the first two. Placebo: 7, 6, 8 -> 6, 6, 7
+// (changes -1, 0, -1: mean -2/3, SD 0.57735; no responder, no nausea).
+struct Case {
+  const char* arm;
+  double baseline, end;
+  bool nausea;
+};
+const Case kCases[] = {{"ketamine", 8, 4, true},  {"ketamine", 7, 5, true},
+                       {"ketamine", 6, 3, false}, {"placebo", 7, 6, false},
+                       {"placebo", 6, 6, false},  {"placebo", 8, 7, false}};
+
+class LoggedOutcomesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    testing::KeyPair keys = testing::NewEcP256KeyPair();
+    signer_ = std::make_unique<TokenSigner>(
+        *TokenSigner::FromPrivateKeyPem(keys.private_pem));
+    const std::string key = "--auth_public_key=" +
+                            testing::WriteTempFile("auth.pub", keys.public_pem);
+    auto sessions = ServerProcess::Start(
+        "services/sessions/sessions_server",
+        {key, absl::StrCat("--data_dir=", getenv("TEST_TMPDIR"), "/",
+                           sessions::testing::NewUuid())},
+        "sessions");
+    ASSERT_TRUE(sessions.ok()) << sessions.status();
+    sessions_ = std::make_unique<ServerProcess>(std::move(*sessions));
+    auto analytics = ServerProcess::Start(
+        "services/analytics/analytics_server",
+        {key, "--sessions_address=" + sessions_->address()}, "analytics");
+    ASSERT_TRUE(analytics.ok()) << analytics.status();
+    analytics_ = std::make_unique<ServerProcess>(std::move(*analytics));
+    Log();
+  }
+
+  std::unique_ptr<grpc::ClientContext> As(const std::string& role) {
+    auto c = std::make_unique<grpc::ClientContext>();
+    c->set_deadline(std::chrono::system_clock::now() +
+                    std::chrono::seconds(30));
+    c->AddMetadata("authorization",
+                   "Bearer " + *signer_->Sign({role + "-1", role, "site-a",
+                                               absl::Now() + absl::Hours(1),
+                                               std::nullopt}));
+    return c;
+  }
+
+  void Log() {
+    auto stub = sv1::SessionLogService::NewStub(grpc::CreateChannel(
+        sessions_->address(), grpc::InsecureChannelCredentials()));
+    sv1::CreateStudyRequest study;
+    *study.mutable_study() = sessions::testing::MakeStudy("T1");
+    sv1::CreateStudyResponse created;
+    ASSERT_TRUE(stub->CreateStudy(As("clinician").get(), study, &created).ok());
+    const absl::Time t0 = absl::Now() - absl::Hours(48);
+    int i = 0;
+    for (const Case& c : kCases) {
+      const std::string patient_id = absl::StrCat("P", ++i);
+      sv1::EnrollPatientRequest enroll;
+      *enroll.mutable_patient() =
+          sessions::testing::MakePatient("T1", patient_id);
+      enroll.mutable_patient()->set_arm_id(c.arm);
+      enroll.mutable_patient()->set_baseline_pain_nrs(c.baseline);
+      sv1::EnrollPatientResponse enrolled;
+      ASSERT_TRUE(
+          stub->EnrollPatient(As("clinician").get(), enroll, &enrolled).ok());
+      sv1::StartSessionRequest start;
+      *start.mutable_session() =
+          sessions::testing::MakeSession("T1", patient_id);
+      *start.mutable_session()->mutable_start_time() =
+          sessions::ToTimestamp(t0);
+      sv1::StartSessionResponse started;
+      ASSERT_TRUE(stub->StartSession(As("device").get(), start, &started).ok());
+      const std::string sid = started.session().session_id();
+      sv1::AppendEventsRequest append;
+      auto add = [&](absl::Duration at) {
+        sv1::Event* e = append.add_events();
+        e->set_event_id(sessions::testing::NewUuid());
+        e->set_session_id(sid);
+        *e->mutable_device_time() = sessions::ToTimestamp(t0 + at);
+        return e;
+      };
+      add(absl::ZeroDuration())->mutable_pain_score()->set_nrs(c.baseline);
+      append.mutable_events(0)->mutable_pain_score()->set_timepoint(
+          sv1::BASELINE);
+      if (std::string(c.arm) == "ketamine") {
+        auto* started_event = add(absl::Minutes(1))->mutable_infusion_started();
+        started_event->set_rate_mg_per_h(35);
+        started_event->set_concentration_mg_per_ml(1);
+        add(absl::Minutes(121))->mutable_infusion_stopped()->set_reason("end");
+      }
+      if (c.nausea) {
+        auto* nausea = add(absl::Minutes(60))->mutable_side_effect();
+        nausea->set_type(sv1::NAUSEA);
+        nausea->set_severity(sv1::MILD);
+      }
+      auto* end = add(absl::Minutes(130))->mutable_pain_score();
+      end->set_nrs(c.end);
+      end->set_timepoint(sv1::END);
+      sv1::AppendEventsResponse acks;
+      grpc::Status status =
+          stub->AppendEvents(As("device").get(), append, &acks);
+      ASSERT_TRUE(status.ok()) << status.error_message();
+    }
+  }
+
+  av1::ComputeStudyOutcomesResponse Outcomes(
+      av1::OutcomeKind kind, const std::string& side_effect = "") {
+    auto stub = av1::AnalyticsService::NewStub(grpc::CreateChannel(
+        analytics_->address(), grpc::InsecureChannelCredentials()));
+    av1::ComputeStudyOutcomesRequest request;
+    request.set_study_id("T1");
+    request.set_outcome(kind);
+    request.set_side_effect_type(side_effect);
+    request.set_treatment_arm_id("ketamine");
+    request.set_control_arm_id("placebo");
+    av1::ComputeStudyOutcomesResponse response;
+    grpc::Status status =
+        stub->ComputeStudyOutcomes(As("researcher").get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response;
+  }
+
+  static const av1::ArmOutcome* Arm(const av1::ComputeStudyOutcomesResponse& r,
+                                    const std::string& arm,
+                                    const std::string& band) {
+    for (const auto& a : r.arms()) {
+      if (a.arm_id() == arm && a.dose_band() == band) return &a;
+    }
+    return nullptr;
+  }
+
+  std::unique_ptr<TokenSigner> signer_;
+  std::unique_ptr<ServerProcess> sessions_, analytics_;
+};
+
+TEST_F(LoggedOutcomesTest, PainChangeRespondersSideEffectsAndDoseBands) {
+  auto pain = Outcomes(av1::PAIN_CHANGE_END_OF_COURSE);
+  const av1::ArmOutcome* ketamine = Arm(pain, "ketamine", "all");
+  const av1::ArmOutcome* placebo = Arm(pain, "placebo", "all");
+  ASSERT_NE(ketamine, nullptr);
+  ASSERT_NE(placebo, nullptr);
+  EXPECT_EQ(ketamine->n(), 3);
+  EXPECT_NEAR(ketamine->mean(), -3, 1e-12);
+  EXPECT_NEAR(ketamine->sd(), 1, 1e-12);
+  EXPECT_NEAR(ketamine->mean_dose_mg_per_kg(), 0.5, 1e-9);
+  EXPECT_NEAR(placebo->mean(), -2.0 / 3, 1e-12);
+  EXPECT_NEAR(placebo->sd(), std::sqrt(1.0 / 3), 1e-12);
+  const av1::ArmOutcome* band = Arm(pain, "ketamine", "0.5-1 mg/kg/h");
+  ASSERT_NE(band, nullptr);
+  EXPECT_EQ(band->n(), 3);
+  ASSERT_EQ(pain.rows_size(), 1);
+  EXPECT_EQ(pain.rows(0).continuous().n_control(), 3);
+
+  auto responders = Outcomes(av1::RESPONDERS_30_PERCENT);
+  EXPECT_EQ(Arm(responders, "ketamine", "all")->events(), 2);
+  EXPECT_EQ(Arm(responders, "placebo", "all")->events(), 0);
+  auto nausea = Outcomes(av1::SIDE_EFFECT, "nausea");
+  EXPECT_EQ(Arm(nausea, "ketamine", "all")->events(), 2);
+  EXPECT_EQ(Arm(nausea, "placebo", "all")->n(), 3);
+}
+
+TEST_F(LoggedOutcomesTest, ALoggedStudyPoolsWithAPublishedOne) {
+  auto stub = av1::AnalyticsService::NewStub(grpc::CreateChannel(
+      analytics_->address(), grpc::InsecureChannelCredentials()));
+  av1::RunMetaAnalysisRequest request;
+  av1::StudyData* published = request.add_studies();
+  published->set_study("published");
+  auto* c = published->mutable_continuous();
+  c->set_mean_treatment(-2.5);
+  c->set_sd_treatment(1.5);
+  c->set_n_treatment(20);
+  c->set_mean_control(-1);
+  c->set_sd_control(1.5);
+  c->set_n_control(20);
+  av1::LoggedStudyRef* logged = request.add_logged_studies();
+  logged->set_study_id("T1");
+  logged->set_treatment_arm_id("ketamine");
+  logged->set_control_arm_id("placebo");
+  logged->set_outcome(av1::PAIN_CHANGE_END_OF_COURSE);
+  request.mutable_options()->set_measure(av1::MD);
+  request.mutable_options()->set_model(av1::FIXED_EFFECT);
+  av1::RunMetaAnalysisResponse response;
+  grpc::Status status =
+      stub->RunMetaAnalysis(As("researcher").get(), request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(response.studies_size(), 2);
+  EXPECT_EQ(response.studies(1).study(), "T1 (logged)");
+  // The logged MD: -3 - (-2/3) = -2.3333.
+  EXPECT_NEAR(response.studies(1).estimate(), -3 + 2.0 / 3, 1e-9);
+  EXPECT_EQ(response.overall().k(), 2);
+  // Devices do not read trials.
+  EXPECT_EQ(stub->RunMetaAnalysis(As("device").get(), request, &response)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+}  // namespace
+}  // namespace kip
