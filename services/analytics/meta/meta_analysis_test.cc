@@ -127,6 +127,68 @@ TEST(MetaAnalysisTest, TrimAndFill) {
               -0.657082783488, "adjusted log RR");
 }
 
+// RevMan 5.0.23's own output for Fleiss (1993), aspirin after myocardial
+// infarction, MH odds ratio, fixed effect, as stored in the R package meta
+// (inst/extdata/Fleiss1993.rm5, outcome CMP-001.01).
+TEST(MetaAnalysisTest, RevMan5ConventionMatchesRevMansOwnOutput) {
+  const struct {
+    const char* name;
+    int e1, n1, e2, n2;
+    double odds_ratio, ci_start, ci_end, weight;
+  } rows[] = {{"MRC-1", 49, 615, 67, 624, 0.7197141500975687,
+               0.4889745274989256, 1.0593362817898602, 3.176490004091248},
+              {"CDP", 44, 758, 64, 771, 0.6807598039215687, 0.45739090373983604,
+               1.0132119087766858, 3.1016891143394365},
+              {"MRC-2", 102, 832, 126, 850, 0.8028701891715591,
+               0.6064528819242718, 1.062902922672345, 5.675380442715663},
+              {"GASP", 32, 317, 38, 309, 0.8007386888273315, 0.4862610363759706,
+               1.318597213882381, 1.795484618258711},
+              {"PARIS", 85, 810, 52, 406, 0.7981432360742705,
+               0.5525633542165779, 1.1528680293941878, 3.2176243566716805},
+              {"AMIS", 246, 2267, 219, 2257, 1.1327364047365673,
+               0.9346646778747347, 1.3727829808793592, 10.153491219997628},
+              {"ISIS-2", 1570, 8587, 1720, 8600, 0.8949693601254097,
+               0.8294175772940908, 0.965701930475584, 72.87984024392564}};
+  av1::RunMetaAnalysisRequest request;
+  for (const auto& r : rows) {
+    av1::StudyData* s = request.add_studies();
+    s->set_study(r.name);
+    auto* d = s->mutable_dichotomous();
+    d->set_events_treatment(r.e1);
+    d->set_total_treatment(r.n1);
+    d->set_events_control(r.e2);
+    d->set_total_control(r.n2);
+  }
+  auto* o = request.mutable_options();
+  o->set_measure(av1::OR);
+  o->set_method(av1::MANTEL_HAENSZEL);
+  o->set_model(av1::FIXED_EFFECT);
+  o->set_convention(av1::REVMAN5);
+  auto response = RunMetaAnalysis(request);
+  ASSERT_TRUE(response.ok()) << response.status();
+  const auto& total = response->overall();
+  ExpectClose(total.estimate(), 0.8968655609130709, "OR");
+  ExpectClose(total.ci_lower(), 0.8405144008917793, "CI start");
+  ExpectClose(total.ci_upper(), 0.9569947088336491, "CI end");
+  ExpectClose(total.q(), 9.946055983220074, "Chi2");
+  EXPECT_EQ(total.q_df(), 6);
+  ExpectClose(total.q_p_value(), 0.1269422521561745, "P(Chi2)");
+  ExpectClose(total.i2(), 39.67458045558399, "I2");
+  ExpectClose(std::fabs(total.z()), 3.287633061337987, "Z");
+  ExpectClose(total.p_value(), 0.0010103343130005407, "P(Z)");
+  for (int i = 0; i < 7; ++i) {
+    const auto& row = response->studies(i);
+    ExpectClose(row.estimate(), rows[i].odds_ratio,
+                std::string(rows[i].name) + " OR");
+    ExpectClose(row.ci_lower(), rows[i].ci_start,
+                std::string(rows[i].name) + " CI start");
+    ExpectClose(row.ci_upper(), rows[i].ci_end,
+                std::string(rows[i].name) + " CI end");
+    ExpectClose(row.weight_percent(), rows[i].weight,
+                std::string(rows[i].name) + " weight");
+  }
+}
+
 TEST(MetaAnalysisTest, DoubleZeroStudiesAreExcludedAndSaySo) {
   auto request = Bcg();
   auto* zero = request.add_studies();
