@@ -96,11 +96,26 @@ grpc::ServerUnaryReactor* AnalyticsServiceImpl::ComputeStudyOutcomes(
 
 grpc::ServerUnaryReactor* AnalyticsServiceImpl::AnalyzeBaselinePredictors(
     grpc::CallbackServerContext* context,
-    const v1::AnalyzeBaselinePredictorsRequest* /*request*/,
-    v1::AnalyzeBaselinePredictorsResponse* /*response*/) {
+    const v1::AnalyzeBaselinePredictorsRequest* request,
+    v1::AnalyzeBaselinePredictorsResponse* response) {
   return guard_.Unary(
-      context, "AnalyzeBaselinePredictors", [](const Principal&) {
-        return NotYetImplemented("AnalyzeBaselinePredictors", "issue #5");
+      context, "AnalyzeBaselinePredictors",
+      [&](const Principal&) -> absl::Status {
+        if (request->study_id().empty())
+          return absl::InvalidArgumentError("study_id: is required");
+        if (sessions_ == nullptr) {
+          return absl::UnavailableError(
+              "no sessions service configured (--sessions_address)");
+        }
+        absl::StatusOr<std::vector<outcomes::LoggedPatient>> patients =
+            sessions_->ReadStudy(request->study_id(),
+                                 CallerBearerToken(context));
+        if (!patients.ok()) return patients.status();
+        absl::StatusOr<v1::AnalyzeBaselinePredictorsResponse> result =
+            outcomes::AnalyzePredictors(*patients, *request);
+        if (!result.ok()) return result.status();
+        *response = *std::move(result);
+        return absl::OkStatus();
       });
 }
 

@@ -215,15 +215,6 @@ TEST_F(FoundationTest, SpotChecksOfTheRoleTables) {
             grpc::StatusCode::PERMISSION_DENIED);
 }
 
-TEST_F(FoundationTest, RpcsWithoutLogicAnswerUnimplementedNeverFakeData) {
-  grpc::Status status =
-      Call(Channel("analytics"),
-           "/kip.analytics.v1.AnalyticsService/ComputeStudyOutcomes",
-           Token("researcher"));
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED)
-      << status.error_message();
-}
-
 TEST_F(FoundationTest, UnknownMethodsAreUnimplemented) {
   EXPECT_EQ(Call(Channel("dosing"), "/kip.dosing.v1.DosingService/DropTables",
                  Token("admin"))

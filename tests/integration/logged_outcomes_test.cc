@@ -25,14 +25,16 @@ using ::kip::testing::ServerProcess;
 // reductions 50%, 28.6%, 50%: 2 responders at 30%), 2 h at 35 mg/h for 70 kg
 // = 0.5 mg/kg/h; nausea in the first two. Placebo: 7, 6, 8 -> 6, 6, 7
 // (changes -1, 0, -1: mean -2/3, SD 0.57735; no responder, no nausea).
+// Temporal summation at baseline: 3, 4, 2, 2.5, 0.5, 3.5 NRS points.
 struct Case {
   const char* arm;
   double baseline, end;
   bool nausea;
+  double temporal_summation;
 };
-const Case kCases[] = {{"ketamine", 8, 4, true},  {"ketamine", 7, 5, true},
-                       {"ketamine", 6, 3, false}, {"placebo", 7, 6, false},
-                       {"placebo", 6, 6, false},  {"placebo", 8, 7, false}};
+const Case kCases[] = {{"ketamine", 8, 4, true, 3},   {"ketamine", 7, 5, true, 4},
+                       {"ketamine", 6, 3, false, 2},  {"placebo", 7, 6, false, 2.5},
+                       {"placebo", 6, 6, false, 0.5}, {"placebo", 8, 7, false, 3.5}};
 
 class LoggedOutcomesTest : public ::testing::Test {
  protected:
@@ -84,6 +86,9 @@ class LoggedOutcomesTest : public ::testing::Test {
           sessions::testing::MakePatient("T1", patient_id);
       enroll.mutable_patient()->set_arm_id(c.arm);
       enroll.mutable_patient()->set_baseline_pain_nrs(c.baseline);
+      enroll.mutable_patient()->set_temporal_summation_nrs(
+          c.temporal_summation);
+      enroll.mutable_patient()->clear_conditioned_pain_modulation_nrs();
       sv1::EnrollPatientResponse enrolled;
       ASSERT_TRUE(
           stub->EnrollPatient(As("clinician").get(), enroll, &enrolled).ok());
@@ -181,6 +186,29 @@ TEST_F(LoggedOutcomesTest, PainChangeRespondersSideEffectsAndDoseBands) {
   auto nausea = Outcomes(av1::SIDE_EFFECT, "nausea");
   EXPECT_EQ(Arm(nausea, "ketamine", "all")->events(), 2);
   EXPECT_EQ(Arm(nausea, "placebo", "all")->n(), 3);
+}
+
+// Responders at 30% (P1, P3) against temporal summation, all arms:
+// R 4.2.2 glm(y ~ x, family=binomial, control=glm.control(epsilon=1e-15)):
+// OR 0.908098717331 per NRS point (95% CI 0.205581411323 to 4.01127356365),
+// p 0.89878859569.
+TEST_F(LoggedOutcomesTest, BaselineTemporalSummationAgainstResponse) {
+  auto stub = av1::AnalyticsService::NewStub(grpc::CreateChannel(
+      analytics_->address(), grpc::InsecureChannelCredentials()));
+  av1::AnalyzeBaselinePredictorsRequest request;
+  request.set_study_id("T1");
+  av1::AnalyzeBaselinePredictorsResponse response;
+  grpc::Status status = stub->AnalyzeBaselinePredictors(As("researcher").get(),
+                                                        request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.n(), 6);
+  EXPECT_EQ(response.responders(), 2);
+  ASSERT_EQ(response.predictors_size(), 1);
+  EXPECT_EQ(response.predictors(0).predictor(), "temporal_summation_nrs");
+  EXPECT_NEAR(response.predictors(0).odds_ratio(), 0.908098717331, 1e-9);
+  EXPECT_NEAR(response.predictors(0).ci_lower(), 0.205581411323, 1e-9);
+  EXPECT_NEAR(response.predictors(0).ci_upper(), 4.01127356365, 1e-8);
+  EXPECT_NEAR(response.predictors(0).p_value(), 0.89878859569, 1e-9);
 }
 
 TEST_F(LoggedOutcomesTest, ALoggedStudyPoolsWithAPublishedOne) {

@@ -4,11 +4,13 @@
 #include <cmath>
 #include <map>
 #include <optional>
+#include <tuple>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "google/protobuf/util/time_util.h"
+#include "services/analytics/outcomes/logistic_regression.h"
 #include "services/sessions/log/dose_accounting.h"
 
 namespace kip::outcomes {
@@ -267,6 +269,61 @@ absl::StatusOr<av1::ComputeStudyOutcomesResponse> ComputeOutcomes(
       d->set_events_control(control.events());
       d->set_total_control(control.n());
     }
+  }
+  return response;
+}
+
+absl::StatusOr<av1::AnalyzeBaselinePredictorsResponse> AnalyzePredictors(
+    const std::vector<LoggedPatient>& patients,
+    const av1::AnalyzeBaselinePredictorsRequest& request) {
+  double threshold = request.responder_threshold_percent();
+  if (threshold == 0) threshold = 30;
+  if (!(threshold > 0 && threshold <= 100)) {
+    return absl::InvalidArgumentError(
+        "responder_threshold_percent: must be within (0, 100]");
+  }
+  av1::ComputeStudyOutcomesRequest outcome;
+  outcome.set_outcome(av1::RESPONDERS_30_PERCENT);
+  av1::AnalyzeBaselinePredictorsResponse response;
+  std::vector<double> ts, cpm;
+  std::vector<int> ts_y, cpm_y;
+  for (const LoggedPatient& p : patients) {
+    if (!request.arm_id().empty() && p.patient.arm_id() != request.arm_id())
+      continue;
+    const PatientOutcome o = Summarise(p, outcome, "");
+    if (!o.reduction.has_value()) continue;
+    const int responder = *o.reduction >= threshold / 100 - 1e-12 ? 1 : 0;
+    response.set_n(response.n() + 1);
+    response.set_responders(response.responders() + responder);
+    if (p.patient.has_temporal_summation_nrs()) {
+      ts.push_back(p.patient.temporal_summation_nrs());
+      ts_y.push_back(responder);
+    }
+    if (p.patient.has_conditioned_pain_modulation_nrs()) {
+      cpm.push_back(p.patient.conditioned_pain_modulation_nrs());
+      cpm_y.push_back(responder);
+    }
+  }
+  response.set_converged(true);
+  for (auto [name, x, y] :
+       {std::tuple{"temporal_summation_nrs", &ts, &ts_y},
+        std::tuple{"conditioned_pain_modulation_nrs", &cpm, &cpm_y}}) {
+    if (x->empty()) continue;
+    absl::StatusOr<LogisticFit> fit = FitLogistic(*x, *y);
+    if (!fit.ok()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(name, ": ", fit.status().message()));
+    }
+    av1::PredictorOddsRatio* out = response.add_predictors();
+    out->set_predictor(name);
+    out->set_odds_ratio(fit->odds_ratio);
+    out->set_ci_lower(fit->ci_lower);
+    out->set_ci_upper(fit->ci_upper);
+    out->set_p_value(fit->p_value);
+  }
+  if (response.predictors().empty()) {
+    return absl::FailedPreconditionError(
+        "no patient has both a baseline QST predictor and a pain outcome");
   }
   return response;
 }

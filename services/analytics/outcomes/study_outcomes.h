@@ -24,6 +24,15 @@ absl::StatusOr<kip::analytics::v1::ComputeStudyOutcomesResponse>
 ComputeOutcomes(const std::vector<LoggedPatient>& patients,
                 const kip::analytics::v1::ComputeStudyOutcomesRequest& request);
 
+// Responders (pain reduction >= threshold, at follow-up if logged, else at the
+// end of the course) against each baseline QST predictor (temporal summation,
+// conditioned pain modulation) by univariable logistic regression, as Bosma
+// 2018 reported. Patients without the predictor or an outcome are left out.
+absl::StatusOr<kip::analytics::v1::AnalyzeBaselinePredictorsResponse>
+AnalyzePredictors(
+    const std::vector<LoggedPatient>& patients,
+    const kip::analytics::v1::AnalyzeBaselinePredictorsRequest& request);
+
 }  // namespace kip::outcomes
 
 #endif  // KIP_SERVICES_ANALYTICS_OUTCOMES_STUDY_OUTCOMES_H_
