@@ -41,9 +41,17 @@ absl::StatusOr<Effect> DichotomousEffect(const std::string& study,
   double a = arms.events_treatment, b = arms.total_treatment - a;
   double c = arms.events_control, d = arms.total_control - c;
   if (measure == DichotomousMeasure::kRiskDifference) {
+    // escalc: 0.5 added to every cell of a study with a zero cell; a study
+    // without events in either arm stays in (RD = 0 carries information).
+    Effect effect;
+    if (a == 0 || b == 0 || c == 0 || d == 0) {
+      a += 0.5, b += 0.5, c += 0.5, d += 0.5;
+      effect.corrected = true;
+    }
     const double p1 = a / (a + b), p2 = c / (c + d);
-    return Effect{p1 - p2, p1 * (1 - p1) / (a + b) + p2 * (1 - p2) / (c + d),
-                  false};
+    effect.estimate = p1 - p2;
+    effect.variance = p1 * (1 - p1) / (a + b) + p2 * (1 - p2) / (c + d);
+    return effect;
   }
   if ((a == 0 && c == 0) || (b == 0 && d == 0)) {
     return absl::FailedPreconditionError(

@@ -34,7 +34,8 @@ struct Effect {
 
 enum class DichotomousMeasure { kLogRiskRatio, kLogOddsRatio, kRiskDifference };
 
-// RR and OR: 0.5 is added to every cell of a study with a zero cell; a study
+// 0.5 is added to every cell of a study with a zero cell (RR, OR, RD); for RR
+// and OR a study
 // with no events (or only events) in both arms is FAILED_PRECONDITION: it
 // carries no information on a ratio and must be excluded by the caller.
 absl::StatusOr<Effect> DichotomousEffect(const std::string& study,

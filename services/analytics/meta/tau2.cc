@@ -67,6 +67,20 @@ double HedgesTau2(const std::vector<double>& yi,
   return rss / (k - 1) - sum_v / k;
 }
 
+// The (restricted) log-likelihood of tau2, up to a constant.
+double LogLikelihood(const std::vector<double>& yi,
+                     const std::vector<double>& vi, double tau2,
+                     bool restricted) {
+  const Weighted m = WeightedMean(yi, vi, tau2);
+  double ll = 0;
+  for (size_t i = 0; i < yi.size(); ++i) {
+    const double v = vi[i] + tau2;
+    ll -= 0.5 * (std::log(v) + (yi[i] - m.mean) * (yi[i] - m.mean) / v);
+  }
+  if (restricted) ll -= 0.5 * std::log(m.sum_w);
+  return ll;
+}
+
 // Fisher scoring for ML or REML (metafor's algorithm, intercept-only model),
 // from the Hedges estimate truncated at 0, halving steps that would go below 0.
 absl::StatusOr<double> FisherScoring(const std::vector<double>& yi,
@@ -95,8 +109,15 @@ absl::StatusOr<double> FisherScoring(const std::vector<double>& yi,
     }
     while (tau2 + adjustment < 0) adjustment /= 2;
     tau2 += adjustment;
-    if (std::fabs(adjustment) <= control.tolerance * std::max(1.0, tau2))
+    if (std::fabs(adjustment) <= control.tolerance * std::max(1.0, tau2)) {
+      // Like metafor: scoring can settle where the likelihood is lower than at
+      // tau^2 = 0; then 0 is the estimate.
+      if (LogLikelihood(yi, vi, 0, restricted) >
+          LogLikelihood(yi, vi, tau2, restricted)) {
+        return 0.0;
+      }
       return tau2;
+    }
   }
   return absl::FailedPreconditionError(absl::StrCat(
       restricted ? "REML" : "ML", " estimation of tau^2 did not converge in ",
