@@ -64,11 +64,12 @@ std::string ConventionName(av1::Convention c) {
 }
 
 int Meta(const std::vector<std::string>& argv, const Connection& connection) {
-  auto args = Args::Parse(
-      argv,
-      {"token", "dosing", "sessions", "analytics", "ca-cert", "data", "measure",
-       "method", "model", "tau2", "convention", "forest", "confidence-level"},
-      {"json", "hksj", "by-subgroup", "leave-one-out", "egger"});
+  auto args =
+      Args::Parse(argv,
+                  {"token", "dosing", "sessions", "analytics", "ca-cert",
+                   "data", "measure", "method", "model", "tau2", "convention",
+                   "forest", "funnel", "confidence-level"},
+                  {"json", "hksj", "by-subgroup", "leave-one-out", "egger"});
   if (!args.ok()) return Invalid(std::string(args.status().message()));
   auto path = args->Required("data");
   if (!path.ok()) return Invalid(std::string(path.status().message()));
@@ -143,6 +144,21 @@ int Meta(const std::vector<std::string>& argv, const Connection& connection) {
   if (!connection.token.empty())
     context.AddMetadata("authorization", "Bearer " + connection.token);
   av1::RunMetaAnalysisResponse result;
+  if (args->Has("funnel")) {
+    grpc::ClientContext funnel_context;
+    funnel_context.set_deadline(std::chrono::system_clock::now() +
+                                std::chrono::seconds(60));
+    if (!connection.token.empty()) {
+      funnel_context.AddMetadata("authorization", "Bearer " + connection.token);
+    }
+    av1::RenderFunnelPlotRequest plot;
+    *plot.mutable_analysis() = request;
+    av1::RenderFunnelPlotResponse rendered;
+    grpc::Status status =
+        stub->RenderFunnelPlot(&funnel_context, plot, &rendered);
+    if (!status.ok()) return Failed(status);
+    std::ofstream(args->Get("funnel")) << rendered.svg();
+  }
   if (args->Has("forest")) {
     av1::RenderForestPlotRequest plot;
     *plot.mutable_analysis() = request;

@@ -26,6 +26,7 @@ constexpr char kUsage[] = R"(kipctl: the KIP command line
   kipctl analytics meta --data FILE.csv --measure MD|SMD|RR|OR|RD|PETO_OR
       --method IV|MH|PETO --model fixed|random [--tau2 DL|REML|ML|PM|HE|SJ] [--hksj]
       [--convention revman5|metafor] [--by-subgroup] [--json] [--forest out.svg]
+      [--funnel out.svg] [--leave-one-out] [--egger]
 
 Connection: --token JWT (or $KIP_TOKEN), --dosing ADDR (127.0.0.1:50051),
 --analytics ADDR (127.0.0.1:50053),

@@ -181,8 +181,10 @@ TEST_F(AnalyticsTest, MalformedCsvNamesRowAndColumnAndExitsTwo) {
 TEST_F(AnalyticsTest, ForestAndFunnelPlotsRenderInChromium) {
   std::ofstream(Dir() + "/bcg.csv") << kBcgCsv;
   const std::string svg = Dir() + "/forest.svg";
-  CliRun run = Kipctl(
-      absl::StrCat("--data ", Dir(), "/bcg.csv --measure RR --forest ", svg));
+  const std::string funnel = Dir() + "/funnel.svg";
+  CliRun run =
+      Kipctl(absl::StrCat("--data ", Dir(), "/bcg.csv --measure RR --forest ",
+                          svg, " --funnel ", funnel));
   ASSERT_EQ(run.exit_status, 0) << run.err;
   std::ifstream in(svg);
   const std::string text((std::istreambuf_iterator<char>(in)), {});
@@ -207,6 +209,10 @@ TEST_F(AnalyticsTest, ForestAndFunnelPlotsRenderInChromium) {
   EXPECT_EQ(h, 760);
   // A drawn plot (text, squares, lines) compresses far worse than white.
   EXPECT_GT(bytes, 4 * blank_bytes) << bytes << " vs blank " << blank_bytes;
+  const auto [fw, fh, funnel_bytes] = Screenshot(funnel, Dir() + "/funnel.png");
+  EXPECT_EQ(fw, 960);
+  EXPECT_GT(funnel_bytes, 2 * blank_bytes)
+      << funnel_bytes << " vs blank " << blank_bytes;
 }
 
 }  // namespace
