@@ -1,6 +1,6 @@
-// kip.analytics.v1.AnalyticsService adapter: request -> meta-analysis engine
-// and logged-trial outcomes (read from sessions as the caller),
-// status mapping. RPCs whose logic has not landed answer UNIMPLEMENTED.
+// kip.analytics.v1.AnalyticsService adapter: requests -> the meta-analysis
+// engine, the plots and the outcomes of trials logged in sessions (read as the
+// caller); absl::Status -> gRPC status.
 #ifndef KIP_SERVICES_ANALYTICS_ANALYTICS_SERVICE_H_
 #define KIP_SERVICES_ANALYTICS_ANALYTICS_SERVICE_H_
 
