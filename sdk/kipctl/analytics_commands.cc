@@ -10,6 +10,7 @@
 #include "kip/analytics/v1/analytics.grpc.pb.h"
 #include "nlohmann/json.hpp"
 #include "sdk/kipctl/args.h"
+#include "sdk/kipctl/exit_status.h"
 #include "sdk/kipctl/study_csv.h"
 #include "services/common/file_util.h"
 
@@ -18,21 +19,6 @@ namespace {
 
 namespace av1 = kip::analytics::v1;
 using nlohmann::json;
-
-int Invalid(const std::string& message) {
-  std::fprintf(stderr, "kipctl: %s\n", message.c_str());
-  return 2;
-}
-
-int Failed(const grpc::Status& status) {
-  std::string message = status.error_message();
-  std::replace(message.begin(), message.end(), '\n', ' ');
-  std::fprintf(stderr, "kipctl: %s\n", message.c_str());
-  return status.error_code() == grpc::StatusCode::INVALID_ARGUMENT ||
-                 status.error_code() == grpc::StatusCode::FAILED_PRECONDITION
-             ? 2
-             : 1;
-}
 
 // A JSON number, or null for NaN (no prediction interval with k < 3).
 json Number(double value) {
@@ -70,14 +56,15 @@ int Meta(const std::vector<std::string>& argv, const Connection& connection) {
                    "data", "measure", "method", "model", "tau2", "convention",
                    "forest", "funnel", "confidence-level"},
                   {"json", "hksj", "by-subgroup", "leave-one-out", "egger"});
-  if (!args.ok()) return Invalid(std::string(args.status().message()));
+  if (!args.ok()) return InvalidInput(std::string(args.status().message()));
   auto path = args->Required("data");
-  if (!path.ok()) return Invalid(std::string(path.status().message()));
+  if (!path.ok()) return InvalidInput(std::string(path.status().message()));
   auto text = ReadFileToString(*path);
   if (!text.ok())
-    return Invalid(absl::StrCat("--data: ", text.status().message()));
+    return InvalidInput(absl::StrCat("--data: ", text.status().message()));
   auto studies = ParseStudyCsv(*text);
-  if (!studies.ok()) return Invalid(std::string(studies.status().message()));
+  if (!studies.ok())
+    return InvalidInput(std::string(studies.status().message()));
 
   av1::RunMetaAnalysisRequest request;
   for (auto& s : *studies) *request.add_studies() = std::move(s);
@@ -85,12 +72,12 @@ int Meta(const std::vector<std::string>& argv, const Connection& connection) {
   av1::EffectMeasure measure;
   auto measure_name = args->Required("measure");
   if (!measure_name.ok())
-    return Invalid(std::string(measure_name.status().message()));
+    return InvalidInput(std::string(measure_name.status().message()));
   if (!av1::EffectMeasure_Parse(absl::AsciiStrToUpper(*measure_name),
                                 &measure) ||
       measure == av1::EFFECT_MEASURE_UNSPECIFIED) {
-    return Invalid("--measure: '" + *measure_name +
-                   "' is not MD, SMD, RR, OR, RD or PETO_OR");
+    return InvalidInput("--measure: '" + *measure_name +
+                        "' is not MD, SMD, RR, OR, RD or PETO_OR");
   }
   o->set_measure(measure);
   const std::string method = absl::AsciiStrToUpper(args->Get("method", "IV"));
@@ -101,13 +88,13 @@ int Meta(const std::vector<std::string>& argv, const Connection& connection) {
   } else if (method == "PETO") {
     o->set_method(av1::PETO);
   } else {
-    return Invalid("--method: '" + args->Get("method") +
-                   "' is not IV, MH or PETO");
+    return InvalidInput("--method: '" + args->Get("method") +
+                        "' is not IV, MH or PETO");
   }
   const std::string model = absl::AsciiStrToLower(args->Get("model", "random"));
   if (model != "fixed" && model != "random") {
-    return Invalid("--model: '" + args->Get("model") +
-                   "' is not fixed or random");
+    return InvalidInput("--model: '" + args->Get("model") +
+                        "' is not fixed or random");
   }
   o->set_model(model == "fixed" ? av1::FIXED_EFFECT : av1::RANDOM_EFFECTS);
   const std::map<std::string, av1::Tau2Estimator> tau2 = {
@@ -119,22 +106,22 @@ int Meta(const std::vector<std::string>& argv, const Connection& connection) {
       {"SJ", av1::SIDIK_JONKMAN}};
   auto t = tau2.find(absl::AsciiStrToUpper(args->Get("tau2", "DL")));
   if (t == tau2.end())
-    return Invalid("--tau2: '" + args->Get("tau2") +
-                   "' is not DL, REML, ML, PM, HE or SJ");
+    return InvalidInput("--tau2: '" + args->Get("tau2") +
+                        "' is not DL, REML, ML, PM, HE or SJ");
   o->set_tau2_estimator(t->second);
   o->set_hartung_knapp(args->Has("hksj"));
   const std::string convention =
       absl::AsciiStrToLower(args->Get("convention", "revman5"));
   if (convention != "revman5" && convention != "metafor") {
-    return Invalid("--convention: '" + args->Get("convention") +
-                   "' is not revman5 or metafor");
+    return InvalidInput("--convention: '" + args->Get("convention") +
+                        "' is not revman5 or metafor");
   }
   o->set_convention(convention == "metafor" ? av1::METAFOR : av1::REVMAN5);
   o->set_by_subgroup(args->Has("by-subgroup"));
   o->set_leave_one_out(args->Has("leave-one-out"));
   o->set_egger_test(args->Has("egger"));
   auto level = args->NumberOr("confidence-level", 0.95);
-  if (!level.ok()) return Invalid(std::string(level.status().message()));
+  if (!level.ok()) return InvalidInput(std::string(level.status().message()));
   o->set_confidence_level(*level);
 
   auto stub = av1::AnalyticsService::NewStub(connection.channel);
@@ -156,7 +143,7 @@ int Meta(const std::vector<std::string>& argv, const Connection& connection) {
     av1::RenderFunnelPlotResponse rendered;
     grpc::Status status =
         stub->RenderFunnelPlot(&funnel_context, plot, &rendered);
-    if (!status.ok()) return Failed(status);
+    if (!status.ok()) return RpcFailed(status);
     std::ofstream(args->Get("funnel")) << rendered.svg();
   }
   if (args->Has("forest")) {
@@ -164,12 +151,12 @@ int Meta(const std::vector<std::string>& argv, const Connection& connection) {
     *plot.mutable_analysis() = request;
     av1::RenderForestPlotResponse rendered;
     grpc::Status status = stub->RenderForestPlot(&context, plot, &rendered);
-    if (!status.ok()) return Failed(status);
+    if (!status.ok()) return RpcFailed(status);
     std::ofstream(args->Get("forest")) << rendered.svg();
     result = rendered.result();
   } else {
     grpc::Status status = stub->RunMetaAnalysis(&context, request, &result);
-    if (!status.ok()) return Failed(status);
+    if (!status.ok()) return RpcFailed(status);
   }
 
   if (args->Has("json")) {

@@ -9,6 +9,7 @@
 #include "kip/dosing/v1/dosing.grpc.pb.h"
 #include "nlohmann/json.hpp"
 #include "sdk/kipctl/args.h"
+#include "sdk/kipctl/exit_status.h"
 
 namespace kip::kipctl {
 namespace {
@@ -21,18 +22,7 @@ const std::set<std::string> kGlobal = {"token", "dosing", "sessions",
                                        "analytics", "ca-cert"};
 
 int InvalidInput(const absl::Status& status) {
-  std::fprintf(stderr, "kipctl: %s\n", std::string(status.message()).c_str());
-  return 2;
-}
-
-int RpcFailed(const grpc::Status& status) {
-  std::string message = status.error_message();
-  std::replace(message.begin(), message.end(), '\n', ' ');
-  std::fprintf(stderr, "kipctl: %s\n", message.c_str());
-  return status.error_code() == grpc::StatusCode::INVALID_ARGUMENT ||
-                 status.error_code() == grpc::StatusCode::FAILED_PRECONDITION
-             ? 2
-             : 1;
+  return kip::kipctl::InvalidInput(std::string(status.message()));
 }
 
 std::unique_ptr<grpc::ClientContext> Context(const Connection& connection) {
