@@ -1,0 +1,126 @@
+// SessionLogger against a mocked connection: order, batching, backoff on
+// transient errors, refused records kept aside, the bounded outbox, restarts.
+#include "sdk/cpp/session_logger.h"
+
+#include "gmock/gmock.h"
+#include "sdk/cpp/mocks/mock_connections.h"
+
+namespace kip {
+namespace {
+
+namespace sv1 = kip::sessions::v1;
+using ::testing::_;
+using ::testing::Invoke;
+using ::testing::NiceMock;
+
+std::string TempPath() {
+  return ::testing::TempDir() + "/outbox-" + NewUuid() + ".db";
+}
+
+sv1::Event Note(const std::string& session, int i) {
+  sv1::Event e;
+  e.set_session_id(session);
+  e.mutable_note()->set_text(std::to_string(i));
+  return e;
+}
+
+SessionLoggerOptions Options(const std::string& path) {
+  SessionLoggerOptions o;
+  o.outbox_path = path;
+  o.batch_size = 10;
+  o.initial_backoff = absl::Milliseconds(5);
+  o.max_backoff = absl::Milliseconds(20);
+  return o;
+}
+
+TEST(SessionLoggerTest, DeliversInOrderInBatchesAfterTransientFailures) {
+  auto mock = std::make_shared<NiceMock<MockSessionLogConnection>>();
+  absl::Mutex mu;
+  std::vector<std::string> delivered;
+  int calls = 0;
+  EXPECT_CALL(*mock, StartSession(_)).WillRepeatedly(Invoke([](const auto& r) {
+    sv1::StartSessionResponse response;
+    *response.mutable_session() = r.session();
+    return absl::StatusOr<sv1::StartSessionResponse>(response);
+  }));
+  EXPECT_CALL(*mock, AppendEvents(_)).WillRepeatedly(Invoke([&](const auto& r) {
+    absl::MutexLock lock(&mu);
+    if (++calls % 3 == 1) {
+      return absl::StatusOr<sv1::AppendEventsResponse>(
+          absl::UnavailableError("wifi"));
+    }
+    EXPECT_LE(r.events_size(), 10);
+    for (const auto& e : r.events()) delivered.push_back(e.note().text());
+    return absl::StatusOr<sv1::AppendEventsResponse>(
+        sv1::AppendEventsResponse());
+  }));
+  auto logger = SessionLogger::Create(Options(TempPath()), mock);
+  ASSERT_TRUE(logger.ok()) << logger.status();
+  auto session = (*logger)->Start(sv1::InfusionSession());
+  ASSERT_TRUE(session.ok());
+  for (int i = 0; i < 95; ++i)
+    ASSERT_TRUE((*logger)->Log(Note(*session, i)).ok());
+  ASSERT_TRUE((*logger)->Flush(absl::Now() + absl::Seconds(30)).ok());
+  absl::MutexLock lock(&mu);
+  ASSERT_EQ(delivered.size(), 95u);
+  for (int i = 0; i < 95; ++i) EXPECT_EQ(delivered[i], std::to_string(i));
+  EXPECT_EQ((*logger)->PendingCount(), 0);
+}
+
+TEST(SessionLoggerTest, ARefusedEventIsKeptAsideNeverDropped) {
+  auto mock = std::make_shared<NiceMock<MockSessionLogConnection>>();
+  std::vector<std::string> delivered;
+  EXPECT_CALL(*mock, AppendEvents(_)).WillRepeatedly(Invoke([&](const auto& r) {
+    for (const auto& e : r.events()) {
+      if (e.note().text() == "3") {
+        return absl::StatusOr<sv1::AppendEventsResponse>(
+            absl::InvalidArgumentError("events[0].note.text: bad"));
+      }
+    }
+    for (const auto& e : r.events()) delivered.push_back(e.note().text());
+    return absl::StatusOr<sv1::AppendEventsResponse>(
+        sv1::AppendEventsResponse());
+  }));
+  auto logger = SessionLogger::Create(Options(TempPath()), mock);
+  std::atomic<int> rejected_reports{0};
+  (*logger)->OnDeliveryStateChange([&](const DeliveryStatus& s) {
+    if (s.state == DeliveryState::kRejected) ++rejected_reports;
+  });
+  for (int i = 0; i < 6; ++i) ASSERT_TRUE((*logger)->Log(Note("s", i)).ok());
+  ASSERT_TRUE((*logger)->Flush(absl::Now() + absl::Seconds(30)).ok());
+  EXPECT_EQ(delivered, (std::vector<std::string>{"0", "1", "2", "4", "5"}));
+  EXPECT_EQ((*logger)->RejectedCount(), 1);
+  EXPECT_EQ(rejected_reports, 1);
+}
+
+TEST(SessionLoggerTest, AFullOutboxRefusesClearlyAndARestartResumes) {
+  const std::string path = TempPath();
+  auto down = std::make_shared<NiceMock<MockSessionLogConnection>>();
+  EXPECT_CALL(*down, AppendEvents(_)).WillRepeatedly(Invoke([](const auto&) {
+    return absl::StatusOr<sv1::AppendEventsResponse>(
+        absl::UnavailableError("down"));
+  }));
+  SessionLoggerOptions options = Options(path);
+  options.max_pending = 5;
+  {
+    auto logger = SessionLogger::Create(options, down);
+    for (int i = 0; i < 5; ++i) ASSERT_TRUE((*logger)->Log(Note("s", i)).ok());
+    auto full = (*logger)->Log(Note("s", 5));
+    EXPECT_EQ(full.status().code(), absl::StatusCode::kResourceExhausted);
+    EXPECT_EQ((*logger)->Flush(absl::Now() + absl::Milliseconds(50)).code(),
+              absl::StatusCode::kDeadlineExceeded);
+  }
+  auto up = std::make_shared<NiceMock<MockSessionLogConnection>>();
+  int delivered = 0;
+  EXPECT_CALL(*up, AppendEvents(_)).WillRepeatedly(Invoke([&](const auto& r) {
+    delivered += r.events_size();
+    return absl::StatusOr<sv1::AppendEventsResponse>(
+        sv1::AppendEventsResponse());
+  }));
+  auto logger = SessionLogger::Create(options, up);
+  ASSERT_TRUE((*logger)->Flush(absl::Now() + absl::Seconds(30)).ok());
+  EXPECT_EQ(delivered, 5);
+}
+
+}  // namespace
+}  // namespace kip
