@@ -1,0 +1,131 @@
+// The bedside loses the network: the sessions service is down while a device
+// logs 1,000 events through the SDK's SessionLogger; the device process is
+// killed (SIGKILL) and restarted; the service comes back (on a new port). Every
+// event arrives exactly once, in the order it was logged (checked on the
+// server).
+#include <fcntl.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <fstream>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "kip/sessions/v1/sessions.grpc.pb.h"
+#include "services/common/testing/test_pki.h"
+#include "services/common/token_signer.h"
+#include "services/sessions/store/store_test_fixture.h"
+#include "tests/integration/server_process.h"
+
+extern char** environ;
+
+namespace kip {
+namespace {
+
+namespace sv1 = kip::sessions::v1;
+using ::kip::testing::ServerProcess;
+
+constexpr int kEvents = 1000;
+constexpr char kHelper[] = "sdk/cpp/testing/outbox_logger";
+
+TEST(OfflineQueueTest, EveryEventArrivesOnceInOrderAfterAnOutageAndAKill) {
+  testing::KeyPair keys = testing::NewEcP256KeyPair();
+  auto signer = *TokenSigner::FromPrivateKeyPem(keys.private_pem);
+  auto token = [&](const std::string& role) {
+    return *signer.Sign({role + "-1", role, "site-a",
+                         absl::Now() + absl::Hours(1), std::nullopt});
+  };
+  const std::string dir = getenv("TEST_TMPDIR");
+  const std::vector<std::string> args = {
+      "--auth_public_key=" +
+          testing::WriteTempFile("auth.pub", keys.public_pem),
+      "--data_dir=" + dir + "/sessions-data"};
+  // The study and patient exist; then the service goes down.
+  std::string down_address;
+  {
+    auto server = ServerProcess::Start("services/sessions/sessions_server",
+                                       args, "sessions");
+    ASSERT_TRUE(server.ok()) << server.status();
+    down_address = server->address();
+    auto stub = sv1::SessionLogService::NewStub(
+        grpc::CreateChannel(down_address, grpc::InsecureChannelCredentials()));
+    grpc::ClientContext c1, c2;
+    c1.AddMetadata("authorization", "Bearer " + token("clinician"));
+    c2.AddMetadata("authorization", "Bearer " + token("clinician"));
+    sv1::CreateStudyRequest study;
+    *study.mutable_study() = sessions::testing::MakeStudy("S1");
+    sv1::CreateStudyResponse created;
+    ASSERT_TRUE(stub->CreateStudy(&c1, study, &created).ok());
+    sv1::EnrollPatientRequest enroll;
+    *enroll.mutable_patient() = sessions::testing::MakePatient("S1", "P1");
+    sv1::EnrollPatientResponse enrolled;
+    ASSERT_TRUE(stub->EnrollPatient(&c2, enroll, &enrolled).ok());
+    ASSERT_EQ(server->SignalAndWait(SIGTERM, absl::Seconds(20)), 0);
+  }
+  const std::string outbox = dir + "/outbox.db";
+  const std::string session_id = sessions::testing::NewUuid();
+  // The device logs everything while the service is down, then is killed.
+  {
+    const std::string out = dir + "/logger.out";
+    std::vector<std::string> argv = {kHelper,
+                                     "--mode=log",
+                                     "--outbox=" + outbox,
+                                     "--target=" + down_address,
+                                     "--token=" + token("device"),
+                                     "--session_id=" + session_id,
+                                     absl::StrCat("--events=", kEvents)};
+    std::vector<char*> raw;
+    for (auto& a : argv) raw.push_back(a.data());
+    raw.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    pid_t pid = 0;
+    ASSERT_EQ(
+        posix_spawn(&pid, kHelper, &actions, nullptr, raw.data(), environ), 0);
+    posix_spawn_file_actions_destroy(&actions);
+    const absl::Time deadline = absl::Now() + absl::Seconds(120);
+    std::string text;
+    while (text.find("logged") == std::string::npos && absl::Now() < deadline) {
+      absl::SleepFor(absl::Milliseconds(50));
+      std::ifstream in(out);
+      text.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    ASSERT_NE(text.find(absl::StrCat("logged ", kEvents)), std::string::npos)
+        << text;
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+  }
+  // The service comes back; a restarted device delivers the outbox.
+  auto server = ServerProcess::Start("services/sessions/sessions_server", args,
+                                     "sessions");
+  ASSERT_TRUE(server.ok()) << server.status();
+  const std::string flush = absl::StrCat(
+      kHelper, " --mode=flush --outbox=", outbox,
+      " --target=", server->address(), " --token=", token("device"));
+  ASSERT_EQ(WEXITSTATUS(std::system(flush.c_str())), 0);
+
+  auto stub = sv1::SessionLogService::NewStub(grpc::CreateChannel(
+      server->address(), grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  context.AddMetadata("authorization", "Bearer " + token("clinician"));
+  sv1::GetSessionRequest get;
+  get.set_session_id(session_id);
+  sv1::GetSessionResponse session;
+  ASSERT_TRUE(stub->GetSession(&context, get, &session).ok());
+  ASSERT_EQ(session.events_size(), kEvents);
+  std::set<std::string> ids;
+  for (int i = 0; i < kEvents; ++i) {
+    EXPECT_EQ(session.events(i).note().text(), std::to_string(i))
+        << "at sequence " << i + 1;
+    ids.insert(session.events(i).event_id());
+  }
+  EXPECT_EQ(ids.size(), static_cast<size_t>(kEvents));
+}
+
+}  // namespace
+}  // namespace kip
