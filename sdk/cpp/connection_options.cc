@@ -24,6 +24,8 @@ std::shared_ptr<grpc::Channel> MakeChannel(
     names.push_back(absl::StrCat(R"({"service":")", service, R"(","method":")",
                                  method, R"("})"));
   }
+  // No list: the policy is every method's default.
+  if (names.empty()) names.push_back("{}");
   const std::string config = absl::StrCat(
       R"({"loadBalancingConfig":[{"round_robin":{}}],"methodConfig":[{"name":[)",
       absl::StrJoin(names, ","), R"(],"retryPolicy":{"maxAttempts":)",

@@ -39,7 +39,7 @@ struct ConnectionOptions {
 };
 
 // The channel for `service` ("kip.dosing.v1.DosingService"), with the retry
-// policy applied to `idempotent_methods` of it.
+// policy applied to `idempotent_methods` of it (to every method when empty).
 std::shared_ptr<grpc::Channel> MakeChannel(
     const ConnectionOptions& options, const std::string& service,
     const std::set<std::string>& idempotent_methods);
