@@ -1,110 +1,157 @@
-// kipctl: the command line for KIP. `kipctl [--token T] [--dosing ADDR]
-// [--ca-cert PEM] dosing protocols|plan|validate|pk ...`; see --help.
+// kipctl: the command line for KIP (clinicians and researchers). Every command
+// answers --help; errors are one line on stderr and a non-zero exit (2 for
+// invalid input).
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "sdk/kipctl/analytics_commands.h"
-#include "sdk/kipctl/args.h"
 #include "sdk/kipctl/dosing_commands.h"
+#include "sdk/kipctl/sessions_commands.h"
 #include "services/common/file_util.h"
 
 namespace {
 
-constexpr char kUsage[] = R"(kipctl: the KIP command line
-
-  kipctl dosing protocols [--json]
-  kipctl dosing plan --protocol ID --weight-kg W --concentration-mg-per-ml C
-      [--care-area AREA] [--height-cm H --sex F|M] [--json]
-  kipctl dosing validate --protocol ID --weight-kg W --concentration-mg-per-ml C
-      --rate-mg-per-h R --duration-min D [--care-area AREA]
-      [--override-reason TEXT --clinician ID] [--json]
-  kipctl dosing pk --model domino|clements|hijazi|kamp --weight-kg W
-      --infusion START_MIN-END_MIN:RATE_MG_PER_H [--infusion ...] --at MIN[,MIN...] [--json]
-  kipctl analytics meta --data FILE.csv --measure MD|SMD|RR|OR|RD|PETO_OR
-      --method IV|MH|PETO --model fixed|random [--tau2 DL|REML|ML|PM|HE|SJ] [--hksj]
-      [--convention revman5|metafor] [--by-subgroup] [--json] [--forest out.svg]
-      [--funnel out.svg] [--leave-one-out] [--egger]
-
-Connection: --token JWT (or $KIP_TOKEN), --dosing ADDR (127.0.0.1:50051),
---analytics ADDR (127.0.0.1:50053),
---ca-cert PEM (TLS; plaintext without). Exit status: 0 ok, 2 invalid input,
-1 other failures. Every dosing number needs clinical sign-off.
+constexpr char kConnection[] = R"(
+Connection (any command): --target HOST:PORT (the command's service), or
+--dosing / --sessions / --analytics HOST:PORT (defaults 127.0.0.1:50051/2/3);
+--token JWT (or $KIP_TOKEN; ./kip ctl passes the dev token of ./kip up);
+--ca-cert PEM for TLS. Exit status: 0 ok, 2 invalid input, 1 other failures.
+Every dosing number needs clinical sign-off.
 )";
+
+const std::map<std::string, std::string> kUsage = {
+    {"dosing protocols", "kipctl dosing protocols [--json]"},
+    {"dosing plan",
+     "kipctl dosing plan --protocol ID --weight-kg W --concentration-mg-per-ml "
+     "C\n"
+     "    [--care-area AREA] [--height-cm H --sex F|M] [--weight-basis B] "
+     "[--pk-model M] [--json]"},
+    {"dosing validate",
+     "kipctl dosing validate --protocol ID --weight-kg W "
+     "--concentration-mg-per-ml C\n"
+     "    --rate-mg-per-h R --duration-min D [--care-area AREA] [--bolus-mg "
+     "B]\n"
+     "    [--override-reason TEXT --clinician ID] [--session-id ID] [--json]"},
+    {"dosing pk",
+     "kipctl dosing pk --model domino|clements|hijazi|kamp --weight-kg W\n"
+     "    --infusion START_MIN-END_MIN:RATE_MG_PER_H [--infusion ...] --at "
+     "MIN[,MIN...] [--json]"},
+    {"sessions start",
+     "kipctl sessions start --study S --patient P --protocol ID --device D\n"
+     "    [--protocol-version V] [--course C] [--course-day N] [--session-id "
+     "UUID] [--json]"},
+    {"sessions log",
+     "kipctl sessions log --session ID (--pain NRS [--timepoint "
+     "baseline|during|end|follow-up]\n"
+     "    [--follow-up-day N] | --note TEXT | --event-json '{proto3 JSON "
+     "Event}') [--json]"},
+    {"sessions show", "kipctl sessions show --session ID [--json]"},
+    {"sessions verify",
+     "kipctl sessions verify --session ID [--json]   (exit 1 if tampered)"},
+    {"sessions export",
+     "kipctl sessions export --study S --out DIR [--format csv|sdtm]"},
+    {"analytics meta",
+     "kipctl analytics meta --data FILE.csv --measure MD|SMD|RR|OR|RD|PETO_OR\n"
+     "    --method IV|MH|PETO --model fixed|random [--tau2 "
+     "DL|REML|ML|PM|HE|SJ] [--hksj]\n"
+     "    [--convention revman5|metafor] [--by-subgroup] [--json] [--forest "
+     "out.svg]\n"
+     "    [--funnel out.svg] [--leave-one-out] [--egger]"},
+};
+
+void PrintUsage(FILE* out, const std::string& only = "") {
+  std::fputs("kipctl: the KIP command line\n\n", out);
+  for (const auto& [name, usage] : kUsage) {
+    if (only.empty() || name == only)
+      std::fprintf(out, "  %s\n", usage.c_str());
+  }
+  std::fputs(kConnection, out);
+}
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::vector<std::string> args(argv + 1, argv + argc);
-  for (const std::string& arg : args) {
-    if (arg == "--help" || arg == "-h" || arg == "help") {
-      std::fputs(kUsage, stdout);
-      return 0;
-    }
-  }
-  // Connection options may come anywhere; the first two bare words name the
-  // command (they come before the command's own options).
-  static const std::set<std::string> kValued = {"token", "dosing", "sessions",
-                                                "analytics", "ca-cert"};
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  static const std::set<std::string> kValued = {
+      "token", "dosing", "sessions", "analytics", "ca-cert", "target"};
   std::vector<std::string> words, rest;
-  std::map<std::string, std::string> connection_options;
+  std::map<std::string, std::string> connection;
+  bool help = false;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
+    if (arg == "--help" || arg == "-h" || (arg == "help" && words.empty())) {
+      help = true;
+      continue;
+    }
     if (arg.rfind("--", 0) == 0) {
       const size_t eq = arg.find('=');
       const std::string name =
           arg.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
       if (kValued.count(name)) {
         if (eq != std::string::npos) {
-          connection_options[name] = arg.substr(eq + 1);
+          connection[name] = arg.substr(eq + 1);
         } else if (i + 1 < args.size()) {
-          connection_options[name] = args[++i];
+          connection[name] = args[++i];
         }
         continue;
       }
       rest.push_back(arg);
       continue;
     }
+    // The first two bare words name the command; they come before its options.
     if (words.size() < 2) {
       words.push_back(arg);
     } else {
       rest.push_back(arg);
     }
   }
-  if (words.size() != 2 || (words[0] != "dosing" && words[0] != "analytics")) {
-    std::fputs(kUsage, stderr);
+  const std::string command =
+      words.size() == 2 ? words[0] + " " + words[1] : "";
+  if (help) {
+    PrintUsage(stdout, kUsage.count(command) ? command : "");
+    return 0;
+  }
+  if (!kUsage.count(command)) {
+    PrintUsage(stderr);
     return 2;
   }
-  kip::kipctl::Connection connection;
-  connection.token = connection_options["token"];
-  if (connection.token.empty() && std::getenv("KIP_TOKEN") != nullptr) {
-    connection.token = std::getenv("KIP_TOKEN");
+  kip::ConnectionOptions options;
+  const std::map<std::string, std::string> kDefault = {
+      {"dosing", "127.0.0.1:50051"},
+      {"sessions", "127.0.0.1:50052"},
+      {"analytics", "127.0.0.1:50053"}};
+  options.target = !connection["target"].empty()   ? connection["target"]
+                   : !connection[words[0]].empty() ? connection[words[0]]
+                                                   : kDefault.at(words[0]);
+  options.bearer_token = connection["token"];
+  if (options.bearer_token.empty() && std::getenv("KIP_TOKEN") != nullptr) {
+    options.bearer_token = std::getenv("KIP_TOKEN");
   }
-  std::shared_ptr<grpc::ChannelCredentials> credentials =
-      grpc::InsecureChannelCredentials();
-  if (!connection_options["ca-cert"].empty()) {
-    auto ca = kip::ReadFileToString(connection_options["ca-cert"]);
+  if (!connection["ca-cert"].empty()) {
+    auto ca = kip::ReadFileToString(connection["ca-cert"]);
     if (!ca.ok()) {
       std::fprintf(stderr, "kipctl: --ca-cert: %s\n",
                    std::string(ca.status().message()).c_str());
       return 2;
     }
-    grpc::SslCredentialsOptions options;
-    options.pem_root_certs = *ca;
-    credentials = grpc::SslCredentials(options);
+    options.root_certs_pem = *ca;
   }
-  if (words[0] == "dosing") {
-    const std::string address = connection_options["dosing"].empty()
-                                    ? "127.0.0.1:50051"
-                                    : connection_options["dosing"];
-    connection.channel = grpc::CreateChannel(address, credentials);
-    return kip::kipctl::RunDosingCommand(words[1], rest, connection);
+  if (words[0] == "sessions")
+    return kip::kipctl::RunSessionsCommand(words[1], rest, options);
+  std::shared_ptr<grpc::ChannelCredentials> credentials =
+      grpc::InsecureChannelCredentials();
+  if (!options.root_certs_pem.empty()) {
+    grpc::SslCredentialsOptions ssl;
+    ssl.pem_root_certs = options.root_certs_pem;
+    credentials = grpc::SslCredentials(ssl);
   }
-  const std::string address = connection_options["analytics"].empty()
-                                  ? "127.0.0.1:50053"
-                                  : connection_options["analytics"];
-  connection.channel = grpc::CreateChannel(address, credentials);
-  return kip::kipctl::RunAnalyticsCommand(words[1], rest, connection);
+  kip::kipctl::Connection legacy{
+      grpc::CreateChannel(options.target, credentials), options.bearer_token};
+  if (words[0] == "dosing")
+    return kip::kipctl::RunDosingCommand(words[1], rest, legacy);
+  return kip::kipctl::RunAnalyticsCommand(words[1], rest, legacy);
 }
