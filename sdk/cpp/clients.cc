@@ -32,21 +32,26 @@ absl::StatusOr<Response> Call(const ConnectionOptions& options, Stub* stub,
   }
 #define KIP_NAME(Method) #Method,
 
-#define KIP_GRPC_CONNECTION(Name, Base, ns, Service, RPCS, METHOD)       \
-  class Name final : public Base {                                       \
-   public:                                                               \
-    using Stub = ns::Service::Stub;                                      \
-    Name(ConnectionOptions options, std::set<std::string> idempotent)    \
-        : options_(std::move(options)),                                  \
-          stub_(ns::Service::NewStub(MakeChannel(                        \
-              options_, ns::Service::service_full_name(),                \
-              idempotent.empty() ? std::set<std::string>{RPCS(KIP_NAME)} \
-                                 : idempotent))) {}                      \
-    RPCS(METHOD)                                                         \
-                                                                         \
-   private:                                                              \
-    ConnectionOptions options_;                                          \
-    std::unique_ptr<Stub> stub_;                                         \
+#define KIP_GRPC_CONNECTION(Name, Base, ns, Service, RPCS, METHOD)         \
+  class Name final : public Base {                                         \
+   public:                                                                 \
+    using Stub = ns::Service::Stub;                                        \
+    Name(ConnectionOptions options, std::set<std::string> idempotent)      \
+        : options_(std::move(options)),                                    \
+          channel_(MakeChannel(options_, ns::Service::service_full_name(), \
+                               idempotent.empty()                          \
+                                   ? std::set<std::string>{RPCS(KIP_NAME)} \
+                                   : idempotent)),                         \
+          stub_(ns::Service::NewStub(channel_)) {}                         \
+    void ResetConnectionBackoff() override {                               \
+      grpc::experimental::ChannelResetConnectionBackoff(channel_.get());   \
+    }                                                                      \
+    RPCS(METHOD)                                                           \
+                                                                           \
+   private:                                                                \
+    ConnectionOptions options_;                                            \
+    std::shared_ptr<grpc::Channel> channel_;                               \
+    std::unique_ptr<Stub> stub_;                                           \
   };
 
 #define KIP_DOSING_GRPC_METHOD(M) KIP_GRPC_METHOD(dosing::v1, M)

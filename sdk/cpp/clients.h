@@ -27,13 +27,13 @@
   X(ListProtocols)         \
   X(GetProtocol)           \
   X(PlanCourse) X(ValidateProgram) X(ProposeTitration) X(PredictConcentration)
-#define KIP_SESSIONS_RPCS(X)                                                  \
-  X(CreateStudy)                                                              \
-  X(GetStudy)                                                                 \
-  X(ListStudies) X(EnrollPatient) X(GetPatient) X(StartSession) X(GetSession) \
-      X(ListSessions) X(AppendEvents) X(GetCumulativeDose) X(VerifySession)   \
-          X(GetCheckpoint) X(GetInclusionProof) X(GetConsistencyProof)        \
-              X(ListReadAudit)
+#define KIP_SESSIONS_RPCS(X)                                                   \
+  X(CreateStudy)                                                               \
+  X(GetStudy)                                                                  \
+  X(ListStudies)                                                               \
+  X(EnrollPatient) X(GetPatient) X(StartSession) X(GetSession) X(ListSessions) \
+      X(AppendEvents) X(GetCumulativeDose) X(VerifySession) X(GetCheckpoint)   \
+          X(GetInclusionProof) X(GetConsistencyProof) X(ListReadAudit)
 #define KIP_ANALYTICS_RPCS(X) \
   X(RunMetaAnalysis)          \
   X(ComputeStudyOutcomes)     \
@@ -60,18 +60,24 @@ namespace kip {
 class DosingConnection {
  public:
   virtual ~DosingConnection() = default;
+  // The network is back: reconnect now rather than after gRPC's backoff.
+  virtual void ResetConnectionBackoff() {}
   KIP_DOSING_RPCS(KIP_DOSING_CONNECTION_METHOD)
 };
 
 class SessionLogConnection {
  public:
   virtual ~SessionLogConnection() = default;
+  // The network is back: reconnect now rather than after gRPC's backoff.
+  virtual void ResetConnectionBackoff() {}
   KIP_SESSIONS_RPCS(KIP_SESSIONS_CONNECTION_METHOD)
 };
 
 class AnalyticsConnection {
  public:
   virtual ~AnalyticsConnection() = default;
+  // The network is back: reconnect now rather than after gRPC's backoff.
+  virtual void ResetConnectionBackoff() {}
   KIP_ANALYTICS_RPCS(KIP_ANALYTICS_CONNECTION_METHOD)
 };
 

@@ -217,6 +217,7 @@ void SessionLogger::OnDeliveryStateChange(
 }
 
 void SessionLogger::NetworkUp() {
+  connection_->ResetConnectionBackoff();
   absl::MutexLock lock(&mu_);
   wake_ = true;
 }

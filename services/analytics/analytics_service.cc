@@ -125,8 +125,11 @@ grpc::ServerUnaryReactor* AnalyticsServiceImpl::RenderForestPlot(
     v1::RenderForestPlotResponse* response) {
   return guard_.Unary(
       context, "RenderForestPlot", [&](const Principal&) -> absl::Status {
+        absl::StatusOr<v1::RunMetaAnalysisRequest> full =
+            WithLoggedStudies(request->analysis(), CallerBearerToken(context));
+        if (!full.ok()) return full.status();
         absl::StatusOr<v1::RunMetaAnalysisResponse> result =
-            kip::meta::RunMetaAnalysis(request->analysis());
+            kip::meta::RunMetaAnalysis(*full);
         if (!result.ok()) return result.status();
         plots::PlotLabels labels;
         labels.title = request->title();
@@ -146,8 +149,11 @@ grpc::ServerUnaryReactor* AnalyticsServiceImpl::RenderFunnelPlot(
     v1::RenderFunnelPlotResponse* response) {
   return guard_.Unary(
       context, "RenderFunnelPlot", [&](const Principal&) -> absl::Status {
+        absl::StatusOr<v1::RunMetaAnalysisRequest> full =
+            WithLoggedStudies(request->analysis(), CallerBearerToken(context));
+        if (!full.ok()) return full.status();
         absl::StatusOr<v1::RunMetaAnalysisResponse> result =
-            kip::meta::RunMetaAnalysis(request->analysis());
+            kip::meta::RunMetaAnalysis(*full);
         if (!result.ok()) return result.status();
         response->set_svg(plots::FunnelPlotSvg(*result, request->title()));
         *response->mutable_result() = *std::move(result);

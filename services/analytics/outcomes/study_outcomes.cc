@@ -109,6 +109,8 @@ std::string BandName(const av1::DoseBand& band) {
 }
 
 bool InBand(double rate, const av1::DoseBand& band) {
+  // Rates computed as mg / kg / h land a rounding error off a band edge.
+  rate = std::round(rate * 1e9) / 1e9;
   return rate >= band.lower_mg_per_kg_per_h() &&
          (band.upper_mg_per_kg_per_h() <= 0 ||
           rate < band.upper_mg_per_kg_per_h());

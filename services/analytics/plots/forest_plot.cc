@@ -81,9 +81,16 @@ std::string ForestPlotSvg(const av1::RunMetaAnalysisResponse& result,
   if (log) {
     lo = std::max(lo, 1e-3), hi = std::min(hi, 1e3);
     lo /= 1.1, hi *= 1.1;
+    // Room on both sides of the null line for the "favours" labels.
+    const double span = std::log(hi) - std::log(lo);
+    lo = std::min(lo, std::exp(-0.3 * span));
+    hi = std::max(hi, std::exp(0.3 * span));
   } else {
     const double pad = (hi - lo) * 0.05 + 1e-9;
     lo -= pad, hi += pad;
+    const double span = hi - lo;
+    lo = std::min(lo, null_value - 0.3 * span);
+    hi = std::max(hi, null_value + 0.3 * span);
   }
   const double width = 960, plot_x0 = 560, plot_x1 = 930, row_h = 22, top = 70;
   const int rows = result.studies_size() + 2;

@@ -1,0 +1,107 @@
+// pump_sim (what `./kip demo` runs) against real dosing, sessions and
+// analytics servers: the trial is logged through the offline-first outbox
+// (its first third with the network down), every session arrives and
+// verifies, the outcome is pooled with the published meta-analysis into a
+// forest plot, and a second run with the same seed logs nothing twice.
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "kip/sessions/v1/sessions.grpc.pb.h"
+#include "services/common/testing/test_pki.h"
+#include "services/common/token_signer.h"
+#include "tests/integration/server_process.h"
+
+namespace kip {
+namespace {
+
+namespace sv1 = kip::sessions::v1;
+using ::kip::testing::ServerProcess;
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path);
+  return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
+TEST(PumpSimTest, RunsATrialThroughTheOutboxAndPoolsIt) {
+  testing::KeyPair keys = testing::NewEcP256KeyPair();
+  auto signer = *TokenSigner::FromPrivateKeyPem(keys.private_pem);
+  auto token = [&](const std::string& role) {
+    return *signer.Sign({role + "-1", role, "site-demo",
+                         absl::Now() + absl::Hours(1), std::nullopt});
+  };
+  const std::string dir = getenv("TEST_TMPDIR");
+  const std::string key = "--auth_public_key=" +
+                          testing::WriteTempFile("auth.pub", keys.public_pem);
+  auto sessions = ServerProcess::Start("services/sessions/sessions_server",
+                                       {key, "--data_dir=" + dir + "/sessions"},
+                                       "sessions");
+  ASSERT_TRUE(sessions.ok()) << sessions.status();
+  const std::string upstream = "--sessions_address=" + sessions->address();
+  auto dosing = ServerProcess::Start("services/dosing/dosing_server",
+                                     {key, upstream}, "dosing");
+  ASSERT_TRUE(dosing.ok()) << dosing.status();
+  auto analytics = ServerProcess::Start("services/analytics/analytics_server",
+                                        {key, upstream}, "analytics");
+  ASSERT_TRUE(analytics.ok()) << analytics.status();
+
+  auto run = [&](const std::string& name) {
+    const std::string out = absl::StrCat(dir, "/", name, ".out");
+    const std::string command = absl::StrCat(
+        "sdk/examples/pump_sim/pump_sim --patients=6 --seed=7",
+        " --dosing=", dosing->address(), " --sessions=", sessions->address(),
+        " --analytics=", analytics->address(),
+        " --clinician_token=", token("clinician"),
+        " --device_token=", token("device"),
+        " --researcher_token=", token("researcher"), " --out_dir=", dir,
+        "/demo > ", out, " 2>&1");
+    const int status = std::system(command.c_str());
+    return std::make_pair(WEXITSTATUS(status), ReadAll(out));
+  };
+  auto count_sessions = [&] {
+    auto stub = sv1::SessionLogService::NewStub(grpc::CreateChannel(
+        sessions->address(), grpc::InsecureChannelCredentials()));
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", "Bearer " + token("clinician"));
+    sv1::ListSessionsRequest list;
+    list.set_study_id("DEMO-7");
+    list.set_page_size(1000);
+    sv1::ListSessionsResponse listed;
+    EXPECT_TRUE(stub->ListSessions(&context, list, &listed).ok());
+    for (const auto& session : listed.sessions()) {
+      grpc::ClientContext verify_context;
+      verify_context.AddMetadata("authorization",
+                                 "Bearer " + token("clinician"));
+      sv1::VerifySessionRequest verify;
+      verify.set_session_id(session.session_id());
+      sv1::VerifySessionResponse verified;
+      EXPECT_TRUE(stub->VerifySession(&verify_context, verify, &verified).ok());
+      EXPECT_TRUE(verified.ok()) << verified.problem();
+    }
+    return listed.sessions_size();
+  };
+
+  const auto [status, text] = run("first");
+  ASSERT_EQ(status, 0) << text;
+  EXPECT_NE(text.find("network back after 2 patients"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("0 refused"), std::string::npos) << text;
+  EXPECT_NE(text.find("pooled (random effects"), std::string::npos) << text;
+  EXPECT_NE(text.find("DEMO-7"), std::string::npos) << text;
+  EXPECT_EQ(count_sessions(), 6 * 5);  // bosma-2018: 5 daily sessions
+  const std::string svg = ReadAll(dir + "/demo/forest.svg");
+  EXPECT_NE(svg.find("<svg xmlns"), std::string::npos) << svg.substr(0, 80);
+  EXPECT_NE(svg.find("</svg>"), std::string::npos);
+  EXPECT_NE(svg.find("Published meta-analysis"), std::string::npos);
+  EXPECT_NE(svg.find("DEMO-7"), std::string::npos);
+
+  const auto [again, again_text] = run("second");
+  ASSERT_EQ(again, 0) << again_text;
+  EXPECT_NE(again_text.find("already logged"), std::string::npos) << again_text;
+  EXPECT_EQ(count_sessions(), 6 * 5);
+}
+
+}  // namespace
+}  // namespace kip
