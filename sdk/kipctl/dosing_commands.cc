@@ -10,22 +10,22 @@
 #include "nlohmann/json.hpp"
 #include "sdk/kipctl/args.h"
 #include "sdk/kipctl/exit_status.h"
+#include "sdk/kipctl/protocol_commands.h"
 
 namespace kip::kipctl {
-namespace {
 
-namespace v1 = kip::dosing::v1;
-using nlohmann::json;
-
-// The connection options every command accepts (they may come after it).
-const std::set<std::string> kGlobal = {"token", "dosing", "sessions",
-                                       "analytics", "ca-cert"};
-
-int InvalidInput(const absl::Status& status) {
-  return kip::kipctl::InvalidInput(std::string(status.message()));
+const std::set<std::string>& GlobalOptions() {
+  static const auto* const kGlobal = new std::set<std::string>{
+      "token", "dosing", "sessions", "analytics", "ca-cert"};
+  return *kGlobal;
 }
 
-std::unique_ptr<grpc::ClientContext> Context(const Connection& connection) {
+std::set<std::string> WithGlobalOptions(std::set<std::string> options) {
+  options.insert(GlobalOptions().begin(), GlobalOptions().end());
+  return options;
+}
+
+std::unique_ptr<grpc::ClientContext> NewContext(const Connection& connection) {
   auto context = std::make_unique<grpc::ClientContext>();
   context->set_deadline(std::chrono::system_clock::now() +
                         std::chrono::seconds(30));
@@ -35,9 +35,21 @@ std::unique_ptr<grpc::ClientContext> Context(const Connection& connection) {
   return context;
 }
 
+namespace {
+
+namespace v1 = kip::dosing::v1;
+using nlohmann::json;
+
+int InvalidInput(const absl::Status& status) {
+  return kip::kipctl::InvalidInput(std::string(status.message()));
+}
+
+std::unique_ptr<grpc::ClientContext> Context(const Connection& connection) {
+  return NewContext(connection);
+}
+
 std::set<std::string> With(std::set<std::string> options) {
-  options.insert(kGlobal.begin(), kGlobal.end());
-  return options;
+  return WithGlobalOptions(std::move(options));
 }
 
 absl::StatusOr<kip::common::v1::CareArea> CareArea(const Args& args) {
@@ -82,45 +94,6 @@ absl::StatusOr<v1::PatientDosingInput> Patient(const Args& args) {
     patient.set_weight_basis(basis);
   }
   return patient;
-}
-
-int Protocols(const std::vector<std::string>& argv,
-              const Connection& connection) {
-  auto args = Args::Parse(argv, kGlobal, {"json"});
-  if (!args.ok()) return InvalidInput(args.status());
-  auto stub = v1::DosingService::NewStub(connection.channel);
-  v1::ListProtocolsResponse response;
-  grpc::Status status =
-      stub->ListProtocols(Context(connection).get(), {}, &response);
-  if (!status.ok()) return RpcFailed(status);
-  if (args->Has("json")) {
-    json out = {{"library_version", response.library().version()},
-                {"library_hash", response.library().content_sha256()},
-                {"protocols", json::array()}};
-    for (const auto& p : response.protocols()) {
-      out["protocols"].push_back(
-          {{"id", p.id()},
-           {"title", p.title()},
-           {"dosing_mode", v1::DosingMode_Name(p.dosing_mode())},
-           {"rate",
-            {{"unit", v1::RateUnit_Name(p.rate().unit())},
-             {"start", p.rate().start()},
-             {"min", p.rate().min()},
-             {"max", p.rate().max()}}}});
-    }
-    std::cout << out.dump(2) << "\n";
-    return 0;
-  }
-  std::printf("library %s (sha256 %s)\n", response.library().version().c_str(),
-              response.library().content_sha256().c_str());
-  for (const auto& p : response.protocols()) {
-    const char* unit =
-        p.rate().unit() == v1::MG_PER_KG_PER_H ? "mg/kg/h" : "mg/h";
-    std::printf("%-26s %g-%g %s  %s\n", p.id().c_str(), p.rate().min(),
-                p.rate().max(), unit, p.title().c_str());
-  }
-  std::printf("Every number needs clinical sign-off before clinical use.\n");
-  return 0;
 }
 
 int Plan(const std::vector<std::string>& argv, const Connection& connection) {
@@ -364,14 +337,16 @@ int Pk(const std::vector<std::string>& argv, const Connection& connection) {
 int RunDosingCommand(const std::string& command,
                      const std::vector<std::string>& args,
                      const Connection& connection) {
-  if (command == "protocols") return Protocols(args, connection);
+  if (command == "protocols") return ListProtocolsCommand(args, connection);
+  if (command == "protocol") return ShowProtocolCommand(args, connection);
   if (command == "plan") return Plan(args, connection);
   if (command == "validate") return Validate(args, connection);
   if (command == "pk") return Pk(args, connection);
-  std::fprintf(
-      stderr,
-      "kipctl: dosing %s: unknown command (protocols, plan, validate, pk)\n",
-      command.c_str());
+  std::fprintf(stderr,
+               "kipctl: dosing %s: unknown command (protocols, protocol, plan, "
+               "validate, "
+               "pk)\n",
+               command.c_str());
   return 2;
 }
 

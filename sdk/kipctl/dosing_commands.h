@@ -6,6 +6,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,14 @@ struct Connection {
   std::shared_ptr<grpc::Channel> channel;
   std::string token;
 };
+
+// The connection options every command accepts (they may come after it),
+// alone or added to a command's own.
+const std::set<std::string>& GlobalOptions();
+std::set<std::string> WithGlobalOptions(std::set<std::string> options);
+
+// A call context with kipctl's deadline and the bearer token.
+std::unique_ptr<grpc::ClientContext> NewContext(const Connection& connection);
 
 // Returns the process exit status: 0 ok, 2 invalid input (one line on
 // stderr naming the field), 1 any other failure.

@@ -25,6 +25,7 @@ Every dosing number needs clinical sign-off.
 
 const std::map<std::string, std::string> kUsage = {
     {"dosing protocols", "kipctl dosing protocols [--json]"},
+    {"dosing protocol", "kipctl dosing protocol --protocol ID [--json]"},
     {"dosing plan",
      "kipctl dosing plan --protocol ID --weight-kg W --concentration-mg-per-ml "
      "C\n"

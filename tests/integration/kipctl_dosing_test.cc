@@ -146,6 +146,32 @@ TEST_F(KipctlDosingTest, ProtocolsListsTheLibrary) {
   EXPECT_NE(run.out.find("bosma-2018"), std::string::npos);
 }
 
+TEST_F(KipctlDosingTest, ProtocolShowsOneProtocolWithItsSources) {
+  CliRun run = Kipctl("dosing protocol --protocol bosma-2018 --json");
+  ASSERT_EQ(run.exit_status, 0) << run.err;
+  const json shown = json::parse(run.out);
+  EXPECT_EQ(shown["protocol"]["id"], "bosma-2018");
+  ExpectHas(shown, {"library", "protocol"});
+  ExpectHas(shown["protocol"], {"rate", "adjuncts", "citations"});
+  run = Kipctl("dosing protocol --protocol bosma-2018");
+  ASSERT_EQ(run.exit_status, 0) << run.err;
+  EXPECT_NE(run.out.find("adjunct:        ondansetron"), std::string::npos)
+      << run.out;
+  EXPECT_NE(run.out.find("source:"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("clinical sign-off"), std::string::npos);
+  run = Kipctl("dosing protocol --protocol no-such-protocol");
+  EXPECT_EQ(run.exit_status, 2);  // INVALID_ARGUMENT naming protocol_id
+  EXPECT_NE(run.err.find("no-such-protocol"), std::string::npos) << run.err;
+  run = Kipctl("dosing protocol");
+  EXPECT_EQ(run.exit_status, 2);
+  EXPECT_NE(run.err.find("--protocol"), std::string::npos) << run.err;
+  run = Kipctl("dosing protocol --help");
+  EXPECT_EQ(run.exit_status, 0);
+  EXPECT_NE(run.out.find("kipctl dosing protocol --protocol ID"),
+            std::string::npos)
+      << run.out;
+}
+
 TEST_F(KipctlDosingTest, InvalidInputIsOneLineNamingTheFieldAndExitsTwo) {
   for (const auto& [args, field] :
        std::vector<std::pair<std::string, std::string>>{
