@@ -2,6 +2,8 @@
 // transient errors, refused records kept aside, the bounded outbox, restarts.
 #include "sdk/cpp/session_logger.h"
 
+#include <atomic>
+
 #include "gmock/gmock.h"
 #include "sdk/cpp/mocks/mock_connections.h"
 
@@ -65,6 +67,38 @@ TEST(SessionLoggerTest, DeliversInOrderInBatchesAfterTransientFailures) {
   ASSERT_EQ(delivered.size(), 95u);
   for (int i = 0; i < 95; ++i) EXPECT_EQ(delivered[i], std::to_string(i));
   EXPECT_EQ((*logger)->PendingCount(), 0);
+}
+
+TEST(SessionLoggerTest, NetworkUpResetsTheBackoffAndDeliversAtOnce) {
+  auto mock = std::make_shared<NiceMock<MockSessionLogConnection>>();
+  std::atomic<int> calls{0};
+  EXPECT_CALL(*mock, StartSession(_)).WillRepeatedly(Invoke([&](const auto&) {
+    // The first attempt meets the dropped network; then it is back.
+    if (calls++ == 0) {
+      return absl::StatusOr<sv1::StartSessionResponse>(
+          absl::UnavailableError("no route to host"));
+    }
+    return absl::StatusOr<sv1::StartSessionResponse>(
+        sv1::StartSessionResponse());
+  }));
+  EXPECT_CALL(*mock, ResetConnectionBackoff()).Times(1);
+  SessionLoggerOptions options = Options(TempPath());
+  options.initial_backoff = absl::Minutes(10);  // only NetworkUp() can help
+  options.max_backoff = absl::Minutes(10);
+  auto logger = SessionLogger::Create(options, mock);
+  ASSERT_TRUE(logger.ok()) << logger.status();
+  ASSERT_TRUE((*logger)->Start(sv1::InfusionSession()).ok());
+  while (calls == 0) absl::SleepFor(absl::Milliseconds(5));
+  absl::SleepFor(absl::Milliseconds(300));
+  EXPECT_EQ((*logger)->PendingCount(), 1);  // backing off for minutes
+  EXPECT_EQ(calls, 1);
+  (*logger)->NetworkUp();
+  const absl::Time deadline = absl::Now() + absl::Seconds(5);
+  while ((*logger)->PendingCount() > 0 && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(5));  // not Flush(): it retries too
+  }
+  EXPECT_EQ((*logger)->PendingCount(), 0);
+  EXPECT_EQ(calls, 2);
 }
 
 TEST(SessionLoggerTest, ARefusedEventIsKeptAsideNeverDropped) {

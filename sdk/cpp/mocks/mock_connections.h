@@ -20,16 +20,19 @@ namespace kip {
 class MockDosingConnection : public DosingConnection {
  public:
   KIP_DOSING_RPCS(KIP_DOSING_MOCK)
+  MOCK_METHOD(void, ResetConnectionBackoff, (), (override));
 };
 
 class MockSessionLogConnection : public SessionLogConnection {
  public:
   KIP_SESSIONS_RPCS(KIP_SESSIONS_MOCK)
+  MOCK_METHOD(void, ResetConnectionBackoff, (), (override));
 };
 
 class MockAnalyticsConnection : public AnalyticsConnection {
  public:
   KIP_ANALYTICS_RPCS(KIP_ANALYTICS_MOCK)
+  MOCK_METHOD(void, ResetConnectionBackoff, (), (override));
 };
 
 }  // namespace kip
