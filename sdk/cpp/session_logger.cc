@@ -1,5 +1,7 @@
 #include "sdk/cpp/session_logger.h"
 
+#include <openssl/rand.h>
+
 #include <random>
 
 #include "absl/strings/str_cat.h"
@@ -12,10 +14,15 @@ namespace sv1 = kip::sessions::v1;
 using kip::sessions::SqliteDb;
 
 std::string NewUuid() {
-  static absl::Mutex mu(absl::kConstInit);
-  static std::mt19937_64* rng = new std::mt19937_64(std::random_device{}());
-  absl::MutexLock lock(&mu);
-  const uint64_t a = (*rng)(), b = (*rng)();
+  // 122 random bits from the OS (via OpenSSL): ids from many devices must
+  // never collide, which a seeded PRNG cannot promise.
+  uint64_t a = 0, b = 0;
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(&a), sizeof a) != 1 ||
+      RAND_bytes(reinterpret_cast<unsigned char*>(&b), sizeof b) != 1) {
+    std::random_device os_random;  // getrandom(2) on Linux
+    a = (uint64_t{os_random()} << 32) | os_random();
+    b = (uint64_t{os_random()} << 32) | os_random();
+  }
   return absl::StrFormat("%08x-%04x-4%03x-%04x-%012x", a >> 32,
                          (a >> 16) & 0xffff, a & 0xfff,
                          0x8000 | ((b >> 48) & 0x3fff), b & 0xffffffffffffULL);
@@ -331,9 +338,8 @@ void SessionLogger::DeliveryLoop() {
     }
     Report(state = DeliveryState::kBackingOff, status);
     // Capped exponential backoff with jitter; NetworkUp() or new work wakes it.
-    static thread_local std::mt19937 rng(std::random_device{}());
     const absl::Duration wait =
-        backoff * std::uniform_real_distribution<double>(0.5, 1.0)(rng);
+        backoff * std::uniform_real_distribution<double>(0.5, 1.0)(jitter_rng_);
     {
       absl::MutexLock lock(&mu_);
       wake_ = false;

@@ -13,6 +13,7 @@
 
 #include <functional>
 #include <memory>
+#include <random>
 #include <string>
 #include <thread>
 
@@ -58,7 +59,8 @@ class SessionLogger {
   // once the event is durable on this device.
   absl::StatusOr<std::string> Log(kip::sessions::v1::Event event);
 
-  // Waits until everything is delivered, or `deadline` (DEADLINE_EXCEEDED).
+  // Retries at once and waits until everything is delivered, or `deadline`
+  // (DEADLINE_EXCEEDED).
   absl::Status Flush(absl::Time deadline);
   int64_t PendingCount();
   // Records the service refused (INVALID_ARGUMENT, NOT_FOUND, ...), kept aside.
@@ -89,6 +91,7 @@ class SessionLogger {
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   bool wake_ ABSL_GUARDED_BY(mu_) = false;
   std::function<void(const DeliveryStatus&)> callback_ ABSL_GUARDED_BY(mu_);
+  std::mt19937 jitter_rng_{std::random_device{}()};  // delivery thread only
   std::thread thread_;
 };
 

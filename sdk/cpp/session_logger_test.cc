@@ -3,6 +3,7 @@
 #include "sdk/cpp/session_logger.h"
 
 #include <atomic>
+#include <set>
 
 #include "gmock/gmock.h"
 #include "sdk/cpp/mocks/mock_connections.h"
@@ -99,6 +100,17 @@ TEST(SessionLoggerTest, NetworkUpResetsTheBackoffAndDeliversAtOnce) {
   }
   EXPECT_EQ((*logger)->PendingCount(), 0);
   EXPECT_EQ(calls, 2);
+}
+
+TEST(NewUuidTest, IsAVersion4UuidAndDoesNotRepeat) {
+  std::set<std::string> seen;
+  for (int i = 0; i < 100000; ++i) {
+    const std::string id = NewUuid();
+    ASSERT_EQ(id.size(), 36u);
+    ASSERT_EQ(id[14], '4') << id;  // version 4
+    ASSERT_NE(std::string("89ab").find(id[19]), std::string::npos) << id;
+    ASSERT_TRUE(seen.insert(id).second) << id;
+  }
 }
 
 TEST(SessionLoggerTest, ARefusedEventIsKeptAsideNeverDropped) {
