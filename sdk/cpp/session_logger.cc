@@ -210,7 +210,7 @@ absl::StatusOr<std::string> SessionLogger::Enqueue(const std::string& kind,
       !s.ok())
     return s;
   absl::MutexLock lock(&mu_);
-  wake_ = true;
+  new_work_ = true;  // ends an idle wait, not a backoff
   return id;
 }
 
@@ -226,18 +226,18 @@ void SessionLogger::OnDeliveryStateChange(
 void SessionLogger::NetworkUp() {
   connection_->ResetConnectionBackoff();
   absl::MutexLock lock(&mu_);
-  wake_ = true;
+  retry_now_ = true;
 }
 
 absl::Status SessionLogger::Flush(absl::Time deadline) {
+  {
+    absl::MutexLock lock(&mu_);
+    retry_now_ = true;
+  }
   while (PendingCount() > 0) {
     if (absl::Now() >= deadline) {
       return absl::DeadlineExceededError(
           absl::StrCat(PendingCount(), " records not yet delivered"));
-    }
-    {
-      absl::MutexLock lock(&mu_);
-      wake_ = true;
     }
     absl::SleepFor(absl::Milliseconds(20));
   }
@@ -312,7 +312,8 @@ void SessionLogger::DeliveryLoop() {
     {
       absl::MutexLock lock(&mu_);
       if (stopping_) return;
-      wake_ = false;
+      new_work_ = false;
+      retry_now_ = false;
     }
     const int64_t pending = PendingCount();
     if (pending <= 0) {
@@ -322,7 +323,7 @@ void SessionLogger::DeliveryLoop() {
       mu_.AwaitWithTimeout(
           absl::Condition(
               +[](SessionLogger* l) ABSL_NO_THREAD_SAFETY_ANALYSIS {
-                return l->wake_ || l->stopping_;
+                return l->new_work_ || l->retry_now_ || l->stopping_;
               },
               this),
           absl::Milliseconds(500));
@@ -337,16 +338,16 @@ void SessionLogger::DeliveryLoop() {
       continue;
     }
     Report(state = DeliveryState::kBackingOff, status);
-    // Capped exponential backoff with jitter; NetworkUp() or new work wakes it.
+    // Capped exponential backoff with jitter; only NetworkUp() or Flush()
+    // cut it short (new events during an outage must not cause a retry each).
     const absl::Duration wait =
         backoff * std::uniform_real_distribution<double>(0.5, 1.0)(jitter_rng_);
     {
       absl::MutexLock lock(&mu_);
-      wake_ = false;
       mu_.AwaitWithTimeout(
           absl::Condition(
               +[](SessionLogger* l) ABSL_NO_THREAD_SAFETY_ANALYSIS {
-                return l->wake_ || l->stopping_;
+                return l->retry_now_ || l->stopping_;
               },
               this),
           wait);

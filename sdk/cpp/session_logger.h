@@ -89,7 +89,8 @@ class SessionLogger {
 
   absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  bool wake_ ABSL_GUARDED_BY(mu_) = false;
+  bool new_work_ ABSL_GUARDED_BY(mu_) = false;   // Start()/Log() queued
+  bool retry_now_ ABSL_GUARDED_BY(mu_) = false;  // NetworkUp()/Flush()
   std::function<void(const DeliveryStatus&)> callback_ ABSL_GUARDED_BY(mu_);
   std::mt19937 jitter_rng_{std::random_device{}()};  // delivery thread only
   std::thread thread_;
