@@ -1,12 +1,15 @@
 #include "sdk/kipctl/analytics_commands.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/util/json_util.h"
 #include "kip/analytics/v1/analytics.grpc.pb.h"
 #include "nlohmann/json.hpp"
 #include "sdk/kipctl/args.h"
@@ -237,13 +240,99 @@ int Meta(const std::vector<std::string>& argv, const Connection& connection) {
   return 0;
 }
 
+// `kipctl analytics outcomes`: a logged study's outcome per arm (and dose
+// band), and the rows ready to pool.
+int Outcomes(const std::vector<std::string>& argv,
+             const Connection& connection) {
+  auto args = Args::Parse(
+      argv,
+      WithGlobalOptions({"study", "outcome", "side-effect", "follow-up-day",
+                         "treatment-arm", "control-arm"}),
+      {"json"});
+  if (!args.ok()) return InvalidInput(std::string(args.status().message()));
+  auto study = args->Required("study");
+  if (!study.ok()) return InvalidInput(std::string(study.status().message()));
+  av1::ComputeStudyOutcomesRequest request;
+  request.set_study_id(*study);
+  std::string name =
+      absl::AsciiStrToUpper(args->Get("outcome", "PAIN_CHANGE_FOLLOW_UP"));
+  std::replace(name.begin(), name.end(), '-', '_');
+  av1::OutcomeKind kind;
+  if (!av1::OutcomeKind_Parse(name, &kind) ||
+      kind == av1::OUTCOME_KIND_UNSPECIFIED) {
+    return InvalidInput(absl::StrCat(
+        "--outcome: '", args->Get("outcome"),
+        "' is not pain-change-end-of-course, pain-change-follow-up, "
+        "responders-30-percent, responders-50-percent, side-effect or "
+        "sleep-quality"));
+  }
+  request.set_outcome(kind);
+  request.set_side_effect_type(args->Get("side-effect", ""));
+  if (args->Has("follow-up-day")) {
+    int day = 0;
+    if (!absl::SimpleAtoi(args->Get("follow-up-day"), &day) || day < 0) {
+      return InvalidInput("--follow-up-day: not a whole number of days >= 0");
+    }
+    request.set_follow_up_day(day);
+  }
+  request.set_treatment_arm_id(args->Get("treatment-arm", ""));
+  request.set_control_arm_id(args->Get("control-arm", ""));
+  auto stub = av1::AnalyticsService::NewStub(connection.channel);
+  av1::ComputeStudyOutcomesResponse response;
+  grpc::Status status = stub->ComputeStudyOutcomes(NewContext(connection).get(),
+                                                   request, &response);
+  if (!status.ok()) return RpcFailed(status);
+  if (args->Has("json")) {
+    json out = {{"study_id", *study},
+                {"outcome", av1::OutcomeKind_Name(kind)},
+                {"arms", json::array()},
+                {"rows", json::array()}};
+    for (const auto& a : response.arms()) {
+      out["arms"].push_back({{"arm_id", a.arm_id()},
+                             {"dose_band", a.dose_band()},
+                             {"n", a.n()},
+                             {"mean", Number(a.mean())},
+                             {"sd", Number(a.sd())},
+                             {"events", a.events()},
+                             {"mean_dose_mg_per_kg", a.mean_dose_mg_per_kg()}});
+    }
+    google::protobuf::util::JsonPrintOptions options;
+    options.preserve_proto_field_names = true;
+    for (const auto& row : response.rows()) {
+      std::string text;  // the StudyData rows, as RunMetaAnalysis takes them
+      if (!google::protobuf::util::MessageToJsonString(row, &text, options)
+               .ok()) {
+        return InvalidInput("a row could not be printed as JSON");
+      }
+      out["rows"].push_back(json::parse(text));
+    }
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  std::printf("%s: %s\n", study->c_str(), av1::OutcomeKind_Name(kind).c_str());
+  std::printf("%-12s %-16s %5s %8s %8s %7s %12s\n", "arm", "dose band", "n",
+              "mean", "SD", "events", "mg/kg/h");
+  for (const auto& a : response.arms()) {
+    std::printf("%-12s %-16s %5ld %8.2f %8.2f %7ld %12.2f\n",
+                a.arm_id().c_str(), a.dose_band().c_str(),
+                static_cast<long>(a.n()), a.mean(), a.sd(),
+                static_cast<long>(a.events()), a.mean_dose_mg_per_kg());
+  }
+  for (const auto& row : response.rows()) {
+    std::printf("row to pool: %s\n", row.study().c_str());
+  }
+  return 0;
+}
+
 }  // namespace
 
 int RunAnalyticsCommand(const std::string& command,
                         const std::vector<std::string>& args,
                         const Connection& connection) {
   if (command == "meta") return Meta(args, connection);
-  std::fprintf(stderr, "kipctl: analytics %s: unknown command (meta)\n",
+  if (command == "outcomes") return Outcomes(args, connection);
+  std::fprintf(stderr,
+               "kipctl: analytics %s: unknown command (meta, outcomes)\n",
                command.c_str());
   return 2;
 }

@@ -55,6 +55,12 @@ const std::map<std::string, std::string> kUsage = {
      "kipctl sessions verify --session ID [--json]   (exit 1 if tampered)"},
     {"sessions export",
      "kipctl sessions export --study S --out DIR [--format csv|sdtm]"},
+    {"analytics outcomes",
+     "kipctl analytics outcomes --study ID [--outcome pain-change-follow-up|"
+     "pain-change-end-of-course|\n"
+     "    responders-30-percent|responders-50-percent|side-effect] "
+     "[--side-effect TYPE]\n"
+     "    [--follow-up-day N] [--treatment-arm A --control-arm B] [--json]"},
     {"analytics meta",
      "kipctl analytics meta --data FILE.csv --measure MD|SMD|RR|OR|RD|PETO_OR\n"
      "    --method IV|MH|PETO --model fixed|random [--tau2 "

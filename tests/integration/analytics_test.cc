@@ -12,6 +12,7 @@
 #include "nlohmann/json.hpp"
 #include "services/common/testing/test_pki.h"
 #include "services/common/token_signer.h"
+#include "tests/integration/cli_run.h"
 #include "tests/integration/server_process.h"
 
 namespace kip {
@@ -36,10 +37,7 @@ constexpr char kBcgCsv[] =
     "Comstock & Webster 1969,5,2498,3,2341,systematic\n"
     "Comstock 1976,27,16913,29,17854,systematic\n";
 
-struct CliRun {
-  int exit_status;
-  std::string out, err;
-};
+using ::kip::testing::CliRun;
 
 class AnalyticsTest : public ::testing::Test {
  protected:
@@ -62,17 +60,7 @@ class AnalyticsTest : public ::testing::Test {
   static std::string Dir() { return getenv("TEST_TMPDIR"); }
 
   static CliRun Run(const std::string& command) {
-    const std::string err_path = Dir() + "/cmd.err";
-    CliRun run;
-    FILE* pipe = popen((command + " 2>" + err_path).c_str(), "r");
-    std::array<char, 4096> buffer;
-    size_t n;
-    while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
-      run.out.append(buffer.data(), n);
-    run.exit_status = WEXITSTATUS(pclose(pipe));
-    std::ifstream err(err_path);
-    run.err.assign(std::istreambuf_iterator<char>(err), {});
-    return run;
+    return testing::RunCli(command);
   }
 
   static CliRun Kipctl(const std::string& args) {

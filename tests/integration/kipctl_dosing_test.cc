@@ -11,6 +11,7 @@
 #include "nlohmann/json.hpp"
 #include "services/common/testing/test_pki.h"
 #include "services/common/token_signer.h"
+#include "tests/integration/cli_run.h"
 #include "tests/integration/server_process.h"
 
 namespace kip {
@@ -18,10 +19,7 @@ namespace {
 
 using nlohmann::json;
 
-struct CliRun {
-  int exit_status;
-  std::string out, err;
-};
+using ::kip::testing::CliRun;
 
 class KipctlDosingTest : public ::testing::Test {
  protected:
@@ -43,23 +41,9 @@ class KipctlDosingTest : public ::testing::Test {
   static void TearDownTestSuite() { delete server_; }
 
   static CliRun Kipctl(const std::string& args) {
-    const std::string err_path =
-        absl::StrCat(getenv("TEST_TMPDIR"), "/kipctl.err");
-    const std::string command = absl::StrCat(
-        "sdk/kipctl/kipctl --token=", *token_, " --dosing=", server_->address(),
-        " ", args, " 2>", err_path);
-    CliRun run;
-    FILE* pipe = popen(command.c_str(), "r");
-    std::array<char, 4096> buffer;
-    size_t n;
-    while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
-      run.out.append(buffer.data(), n);
-    run.exit_status = WEXITSTATUS(pclose(pipe));
-    FILE* err = fopen(err_path.c_str(), "r");
-    while ((n = fread(buffer.data(), 1, buffer.size(), err)) > 0)
-      run.err.append(buffer.data(), n);
-    fclose(err);
-    return run;
+    return testing::RunCli(absl::StrCat("sdk/kipctl/kipctl --token=", *token_,
+                                        " --dosing=", server_->address(), " ",
+                                        args));
   }
 
   static std::vector<std::string> Keys(const json& object) {

@@ -13,6 +13,7 @@
 #include "services/common/testing/test_pki.h"
 #include "services/common/token_signer.h"
 #include "services/sessions/store/store_test_fixture.h"
+#include "tests/integration/cli_run.h"
 #include "tests/integration/server_process.h"
 
 namespace kip {
@@ -20,10 +21,7 @@ namespace {
 
 namespace sv1 = kip::sessions::v1;
 
-struct CliRun {
-  int exit_status;
-  std::string out, err;
-};
+using ::kip::testing::CliRun;
 
 class KipctlSessionsTest : public ::testing::Test {
  protected:
@@ -62,20 +60,9 @@ class KipctlSessionsTest : public ::testing::Test {
 
   CliRun Kipctl(const std::string& args,
                 const std::string& role = "clinician") {
-    const std::string err_path = Dir() + "/kipctl.err";
-    const std::string command = absl::StrCat(
-        "sdk/kipctl/kipctl --token=", Token(role),
-        " --target=", server_->address(), " ", args, " 2>", err_path);
-    CliRun run;
-    FILE* pipe = popen(command.c_str(), "r");
-    std::array<char, 4096> buffer;
-    size_t n;
-    while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
-      run.out.append(buffer.data(), n);
-    run.exit_status = WEXITSTATUS(pclose(pipe));
-    std::ifstream err(err_path);
-    run.err.assign(std::istreambuf_iterator<char>(err), {});
-    return run;
+    return testing::RunCli(
+        absl::StrCat("sdk/kipctl/kipctl --token=", Token(role),
+                     " --target=", server_->address(), " ", args));
   }
 
   std::unique_ptr<TokenSigner> signer_;

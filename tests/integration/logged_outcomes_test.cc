@@ -8,10 +8,12 @@
 #include "absl/strings/str_cat.h"
 #include "kip/analytics/v1/analytics.grpc.pb.h"
 #include "kip/sessions/v1/sessions.grpc.pb.h"
+#include "nlohmann/json.hpp"
 #include "services/common/testing/test_pki.h"
 #include "services/common/token_signer.h"
 #include "services/sessions/store/row_codec.h"
 #include "services/sessions/store/store_test_fixture.h"
+#include "tests/integration/cli_run.h"
 #include "tests/integration/server_process.h"
 
 namespace kip {
@@ -32,9 +34,10 @@ struct Case {
   bool nausea;
   double temporal_summation;
 };
-const Case kCases[] = {{"ketamine", 8, 4, true, 3},   {"ketamine", 7, 5, true, 4},
-                       {"ketamine", 6, 3, false, 2},  {"placebo", 7, 6, false, 2.5},
-                       {"placebo", 6, 6, false, 0.5}, {"placebo", 8, 7, false, 3.5}};
+const Case kCases[] = {
+    {"ketamine", 8, 4, true, 3},   {"ketamine", 7, 5, true, 4},
+    {"ketamine", 6, 3, false, 2},  {"placebo", 7, 6, false, 2.5},
+    {"placebo", 6, 6, false, 0.5}, {"placebo", 8, 7, false, 3.5}};
 
 class LoggedOutcomesTest : public ::testing::Test {
  protected:
@@ -244,6 +247,54 @@ TEST_F(LoggedOutcomesTest, ALoggedStudyPoolsWithAPublishedOne) {
   EXPECT_EQ(stub->RunMetaAnalysis(As("device").get(), request, &response)
                 .error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(LoggedOutcomesTest, KipctlOutcomesPrintsTheArmsAndTheRowsToPool) {
+  const std::string token =
+      *signer_->Sign({"researcher-1", "researcher", "site-a",
+                      absl::Now() + absl::Hours(1), std::nullopt});
+  auto kipctl = [&](const std::string& args) {
+    return testing::RunCli(absl::StrCat("sdk/kipctl/kipctl --token=", token,
+                                        " --analytics=", analytics_->address(),
+                                        " analytics outcomes ", args));
+  };
+  testing::CliRun run = kipctl(
+      "--study T1 --outcome pain-change-end-of-course --treatment-arm "
+      "ketamine --control-arm placebo --json");
+  ASSERT_EQ(run.exit_status, 0) << run.err;
+  const nlohmann::json out = nlohmann::json::parse(run.out);
+  EXPECT_EQ(out["outcome"], "PAIN_CHANGE_END_OF_COURSE");
+  bool found = false;
+  for (const auto& arm : out["arms"]) {
+    if (arm["arm_id"] == "ketamine" && arm["dose_band"] == "all") {
+      found = true;
+      EXPECT_EQ(arm["n"], 3);
+      EXPECT_NEAR(arm["mean"].get<double>(), -3, 1e-12);  // by hand, above
+      EXPECT_NEAR(arm["sd"].get<double>(), 1, 1e-12);
+    }
+  }
+  EXPECT_TRUE(found) << run.out;
+  ASSERT_EQ(out["rows"].size(), 1u);
+  // Rows in protobuf's JSON mapping (int64 as a string), as the API takes them.
+  EXPECT_EQ(out["rows"][0]["continuous"]["n_control"], "3");
+
+  run = kipctl("--study T1 --outcome responders-30-percent");
+  ASSERT_EQ(run.exit_status, 0) << run.err;
+  EXPECT_NE(run.out.find("RESPONDERS_30_PERCENT"), std::string::npos);
+  EXPECT_NE(run.out.find("ketamine"), std::string::npos) << run.out;
+
+  run = kipctl("--study T1 --outcome happiness");
+  EXPECT_EQ(run.exit_status, 2);
+  EXPECT_NE(run.err.find("--outcome"), std::string::npos) << run.err;
+  run = kipctl("--outcome responders-30-percent");
+  EXPECT_EQ(run.exit_status, 2);
+  EXPECT_NE(run.err.find("--study"), std::string::npos) << run.err;
+  run = kipctl("--study NO-SUCH-STUDY");
+  EXPECT_NE(run.exit_status, 0);
+  EXPECT_NE(run.err.find("NO-SUCH-STUDY"), std::string::npos) << run.err;
+  run = kipctl("--study T1 --follow-up-day -3");
+  EXPECT_EQ(run.exit_status, 2);
+  EXPECT_NE(run.err.find("--follow-up-day"), std::string::npos) << run.err;
 }
 
 }  // namespace
