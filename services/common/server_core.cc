@@ -105,13 +105,39 @@ absl::StatusOr<std::unique_ptr<ServerCore>> ServerCore::Start(
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", options.listen_address));
   }
-  grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
-  health->SetServingStatus(true);
-  for (const HostedService& hosted : services) {
-    health->SetServingStatus(hosted.policy->service(), true);
+  std::unique_ptr<grpc::Server> health_server;
+  int health_port = 0;
+  if (!options.health_listen_address.empty()) {
+    // Its own server, so that nothing but health is reachable without TLS.
+    grpc::ServerBuilder health_builder;
+    health_builder.AddListeningPort(options.health_listen_address,
+                                    grpc::InsecureServerCredentials(),
+                                    &health_port);
+    health_server = health_builder.BuildAndStart();
+    if (health_server == nullptr || health_port == 0) {
+      server->Shutdown();
+      return absl::UnavailableError(absl::StrCat(
+          "--health_listen: cannot listen on ", options.health_listen_address));
+    }
   }
-  return std::unique_ptr<ServerCore>(
-      new ServerCore(options, std::move(server), port));
+  auto core = std::unique_ptr<ServerCore>(new ServerCore(
+      options, std::move(server), port, std::move(health_server), health_port));
+  for (const HostedService& hosted : services) {
+    core->service_names_.push_back(hosted.policy->service());
+  }
+  core->SetServing(true);
+  return core;
+}
+
+void ServerCore::SetServing(bool serving) {
+  for (grpc::Server* s : {server_.get(), health_server_.get()}) {
+    if (s == nullptr) continue;
+    grpc::HealthCheckServiceInterface* health = s->GetHealthCheckService();
+    health->SetServingStatus(serving);
+    for (const std::string& name : service_names_) {
+      health->SetServingStatus(name, serving);
+    }
+  }
 }
 
 void ServerCore::Shutdown() {
@@ -119,11 +145,15 @@ void ServerCore::Shutdown() {
   shut_down_ = true;
   // Load balancers and kubelet see NOT_SERVING first and stop sending new
   // calls.
-  server_->GetHealthCheckService()->SetServingStatus(false);
+  SetServing(false);
   absl::SleepFor(options_.drain_delay);
   server_->Shutdown(std::chrono::system_clock::now() +
                     absl::ToChronoSeconds(options_.shutdown_grace));
   server_->Wait();
+  if (health_server_ != nullptr) {
+    health_server_->Shutdown(std::chrono::system_clock::now());
+    health_server_->Wait();
+  }
 }
 
 ServerCore::~ServerCore() { Shutdown(); }
@@ -178,6 +208,10 @@ int RunServerUntilSignal(const ServerOptions& options,
                options.tls_cert_path.empty()    ? "plaintext"
                : options.client_ca_path.empty() ? "TLS"
                                                 : "mTLS");
+  if ((*core)->health_port() != 0) {
+    std::fprintf(stderr, "%s_server: health (plaintext) on port %d\n",
+                 options.server_name.c_str(), (*core)->health_port());
+  }
   const int signal = WaitForTerminationSignal();
   std::fprintf(stderr, "%s_server: signal %d, draining\n",
                options.server_name.c_str(), signal);

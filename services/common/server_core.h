@@ -33,6 +33,7 @@ class ServerCore {
       const ServerOptions& options, const std::vector<HostedService>& services);
 
   int port() const { return port_; }
+  int health_port() const { return health_port_; }  // 0: no --health_listen
   grpc::Server* server() { return server_.get(); }
 
   // Health to NOT_SERVING, wait drain_delay, Shutdown(now + shutdown_grace)
@@ -43,11 +44,20 @@ class ServerCore {
 
  private:
   ServerCore(ServerOptions options, std::unique_ptr<grpc::Server> server,
-             int port)
-      : options_(std::move(options)), server_(std::move(server)), port_(port) {}
+             int port, std::unique_ptr<grpc::Server> health_server,
+             int health_port)
+      : options_(std::move(options)),
+        server_(std::move(server)),
+        port_(port),
+        health_server_(std::move(health_server)),
+        health_port_(health_port) {}
+  void SetServing(bool serving);
   ServerOptions options_;
   std::unique_ptr<grpc::Server> server_;
   int port_;
+  std::unique_ptr<grpc::Server> health_server_;  // plaintext, health only
+  int health_port_;
+  std::vector<std::string> service_names_;
   bool shut_down_ = false;
 };
 

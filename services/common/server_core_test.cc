@@ -232,6 +232,40 @@ TEST_F(ServerCoreTest, TlsServerRefusesPlaintextAndServesTls) {
   EXPECT_TRUE(ListProtocols(secure).ok());
 }
 
+// kubelet's grpc probes cannot speak TLS: --health_listen gives them a
+// plaintext port that answers health (and follows the drain), nothing else.
+TEST_F(ServerCoreTest, PlaintextHealthPortBesideATlsServer) {
+  testing::TestPki pki = testing::NewTestPki();
+  options_.tls_cert_path =
+      testing::WriteTempFile("server.crt", pki.server.cert_pem);
+  options_.tls_key_path =
+      testing::WriteTempFile("server.key", pki.server.key_pem);
+  options_.health_listen_address = "127.0.0.1:0";
+  SlowService service(*auth_, absl::ZeroDuration());
+  std::unique_ptr<ServerCore> core = StartOrDie(&service);
+  ASSERT_NE(core, nullptr);
+  ASSERT_GT(core->health_port(), 0);
+  auto health = Channel(core->health_port());
+  HealthCheckResponse::ServingStatus status;
+  for (const std::string name : {"", "kip.dosing.v1.DosingService"}) {
+    ASSERT_TRUE(CheckHealth(health, name, &status).ok()) << name;
+    EXPECT_EQ(status, HealthCheckResponse::SERVING) << name;
+  }
+  // The API itself is not served there.
+  grpc::ClientContext context;
+  context.AddMetadata("authorization", "Bearer " + token_);
+  dosing::ListProtocolsResponse response;
+  EXPECT_EQ(dosing::DosingService::NewStub(health)
+                ->ListProtocols(&context, {}, &response)
+                .error_code(),
+            grpc::StatusCode::UNIMPLEMENTED);
+  std::thread stopper([&] { core->Shutdown(); });
+  absl::SleepFor(absl::Milliseconds(150));  // inside the 400 ms drain
+  ASSERT_TRUE(CheckHealth(health, "kip.dosing.v1.DosingService", &status).ok());
+  EXPECT_EQ(status, HealthCheckResponse::NOT_SERVING);
+  stopper.join();
+}
+
 TEST_F(ServerCoreTest, MutualTlsRequiresAClientCertificateFromTheCa) {
   testing::TestPki pki = testing::NewTestPki();
   testing::TestPki other = testing::NewTestPki();

@@ -10,6 +10,9 @@
 ABSL_FLAG(
     std::string, listen, "",
     "host:port to serve on (port 0: chosen by the OS); default per server");
+ABSL_FLAG(std::string, health_listen, "",
+          "host:port of a plaintext listener that serves only the standard "
+          "health service (kubelet grpc probes cannot use TLS); empty: none");
 ABSL_FLAG(std::string, tls_cert, "",
           "PEM server certificate chain (enables TLS)");
 ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert");
@@ -61,6 +64,7 @@ absl::StatusOr<ServerOptions> ServerOptionsFromFlags(
   options.listen_address = absl::GetFlag(FLAGS_listen);
   if (options.listen_address.empty())
     options.listen_address = default_listen_address;
+  options.health_listen_address = absl::GetFlag(FLAGS_health_listen);
   options.tls_cert_path = absl::GetFlag(FLAGS_tls_cert);
   options.tls_key_path = absl::GetFlag(FLAGS_tls_key);
   options.client_ca_path = absl::GetFlag(FLAGS_client_ca);

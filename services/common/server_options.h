@@ -14,6 +14,9 @@ namespace kip {
 struct ServerOptions {
   std::string server_name;     // "dosing", "sessions", "analytics"
   std::string listen_address;  // host:port; port 0 = OS-chosen
+  // host:port of a plaintext listener serving only grpc.health.v1.Health
+  // (for kubelet's grpc probes, which cannot speak TLS); empty = none.
+  std::string health_listen_address;
   std::string
       tls_cert_path;  // PEM; empty = plaintext (loopback development only)
   std::string tls_key_path;
