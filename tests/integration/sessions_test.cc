@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <fstream>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
@@ -243,6 +245,37 @@ TEST_P(SessionsServerTest, StreamsExportsAndTheReadAudit) {
   EXPECT_EQ(
       stub_->ListReadAudit(As("researcher").get(), {}, &audit).error_code(),
       grpc::StatusCode::PERMISSION_DENIED);
+}
+
+// The migration Job of the Kubernetes deployment: --migrate_only brings a
+// fresh store's schema up and exits 0, twice in a row (idempotent), and a
+// server then serves from it.
+TEST_P(SessionsServerTest, MigrateOnlyPreparesAFreshStoreAndExits) {
+  const std::string dir = absl::StrCat(getenv("TEST_TMPDIR"), "/migrate-",
+                                       sessions::testing::NewUuid());
+  std::string store = "sqlite:" + dir + ".db";
+  if (GetParam() == "postgres") {
+    auto dsn = testing::FreshPostgresDatabase();
+    ASSERT_TRUE(dsn.ok()) << dsn.status();
+    store = "postgres:" + *dsn;
+  }
+  const std::string key = testing::WriteTempFile(
+      "migrate.pub", testing::NewEcP256KeyPair().public_pem);
+  const std::string command = absl::StrCat(
+      "services/sessions/sessions_server --migrate_only --auth_public_key=",
+      key, " --data_dir=", dir, " '--store=", store, "' 2>", dir, ".log");
+  for (int run = 0; run < 2; ++run) {
+    const int status = std::system(command.c_str());
+    std::ifstream log(dir + ".log");
+    const std::string text((std::istreambuf_iterator<char>(log)), {});
+    ASSERT_EQ(WEXITSTATUS(status), 0) << text;
+    EXPECT_THAT(text, HasSubstr("schema of " + GetParam() + " is current"));
+  }
+  auto server = ServerProcess::Start(
+      "services/sessions/sessions_server",
+      {"--auth_public_key=" + key, "--data_dir=" + dir, "--store=" + store},
+      "sessions-migrated");
+  ASSERT_TRUE(server.ok()) << server.status();
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, SessionsServerTest,
