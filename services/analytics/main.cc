@@ -7,9 +7,9 @@
 #include "services/analytics/access_policy.h"
 #include "services/analytics/analytics_service.h"
 #include "services/analytics/sessions_reader.h"
-#include "services/common/file_util.h"
 #include "services/common/server_core.h"
 #include "services/common/server_main.h"
+#include "services/common/upstream_channel.h"
 
 ABSL_FLAG(std::string, sessions_address, "127.0.0.1:50052",
           "the sessions service, read for the outcomes of logged trials; "
@@ -29,22 +29,16 @@ int main(int argc, char** argv) {
       "--client_ca, --data_dir; --helpfull lists all.");
   std::unique_ptr<kip::analytics::SessionsReader> sessions;
   if (!absl::GetFlag(FLAGS_sessions_address).empty()) {
-    std::shared_ptr<grpc::ChannelCredentials> credentials =
-        grpc::InsecureChannelCredentials();
-    if (!absl::GetFlag(FLAGS_sessions_ca_cert).empty()) {
-      auto ca = kip::ReadFileToString(absl::GetFlag(FLAGS_sessions_ca_cert));
-      if (!ca.ok()) {
-        std::fprintf(stderr, "analytics_server: --sessions_ca_cert: %s\n",
-                     ca.status().ToString().c_str());
-        return 2;
-      }
-      grpc::SslCredentialsOptions options;
-      options.pem_root_certs = *ca;
-      credentials = grpc::SslCredentials(options);
+    auto channel = kip::UpstreamChannel(absl::GetFlag(FLAGS_sessions_address),
+                                        absl::GetFlag(FLAGS_sessions_ca_cert),
+                                        "sessions_ca_cert");
+    if (!channel.ok()) {
+      std::fprintf(stderr, "analytics_server: %s\n",
+                   std::string(channel.status().message()).c_str());
+      return 2;
     }
     sessions = std::make_unique<kip::analytics::SessionsReader>(
-        grpc::CreateChannel(absl::GetFlag(FLAGS_sessions_address), credentials),
-        absl::GetFlag(FLAGS_sessions_deadline));
+        *channel, absl::GetFlag(FLAGS_sessions_deadline));
   }
   kip::analytics::AnalyticsServiceImpl service(*setup.authenticator,
                                                sessions.get());

@@ -3,9 +3,9 @@
 #include <filesystem>
 
 #include "absl/flags/flag.h"
-#include "services/common/file_util.h"
 #include "services/common/server_core.h"
 #include "services/common/server_main.h"
+#include "services/common/upstream_channel.h"
 #include "services/dosing/access_policy.h"
 #include "services/dosing/core/protocol_library.h"
 #include "services/dosing/dosing_service.h"
@@ -65,18 +65,11 @@ int main(int argc, char** argv) {
   std::unique_ptr<kip::dosing::SessionsDoseClient> doses;
   const std::string sessions = absl::GetFlag(FLAGS_sessions_address);
   if (!sessions.empty()) {
-    std::shared_ptr<grpc::ChannelCredentials> credentials =
-        grpc::InsecureChannelCredentials();
-    if (!absl::GetFlag(FLAGS_sessions_ca_cert).empty()) {
-      auto ca = kip::ReadFileToString(absl::GetFlag(FLAGS_sessions_ca_cert));
-      if (!ca.ok()) Die("--sessions_ca_cert: " + ca.status().ToString());
-      grpc::SslCredentialsOptions options;
-      options.pem_root_certs = *ca;
-      credentials = grpc::SslCredentials(options);
-    }
+    auto channel = kip::UpstreamChannel(
+        sessions, absl::GetFlag(FLAGS_sessions_ca_cert), "sessions_ca_cert");
+    if (!channel.ok()) Die(std::string(channel.status().message()));
     doses = std::make_unique<kip::dosing::SessionsDoseClient>(
-        grpc::CreateChannel(sessions, credentials),
-        absl::GetFlag(FLAGS_sessions_deadline));
+        *channel, absl::GetFlag(FLAGS_sessions_deadline));
   }
   kip::dosing::DosingServiceImpl service(*setup.authenticator, *library,
                                          doses.get());
