@@ -43,6 +43,7 @@ DEBIAN_LIBRARIES = {
     "openssl": ("/usr/include/openssl/evp.h", "libssl-dev"),
     "nlohmann_json": ("/usr/include/nlohmann/json.hpp", "nlohmann-json3-dev"),
     "boost_math": ("/usr/include/boost/math/distributions/normal.hpp", "libboost-dev"),
+    "yaml_cpp": ("/usr/include/yaml-cpp/yaml.h", "libyaml-cpp-dev"),
 }
 
 def _debian_libraries_impl(ctx):
