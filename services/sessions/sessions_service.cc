@@ -40,7 +40,7 @@ kip::common::v1::Role ProtoRole(Role role) {
 
 SessionLogServiceImpl::SessionLogServiceImpl(const Authenticator& authenticator,
                                              EventLog& log)
-    : guard_(authenticator, SessionsAccessPolicy()), log_(log) {}
+    : guard_(authenticator, SessionsAccessPolicy()), log_(log), scope_(log) {}
 
 absl::Status SessionLogServiceImpl::Audit(const Principal& caller,
                                           absl::string_view method,
@@ -88,7 +88,13 @@ grpc::ServerUnaryReactor* SessionLogServiceImpl::EnrollPatient(
     grpc::CallbackServerContext* context,
     const v1::EnrollPatientRequest* request,
     v1::EnrollPatientResponse* response) {
-  return guard_.Unary(context, "EnrollPatient", [&](const Principal&) {
+  return guard_.Unary(context, "EnrollPatient", [&](const Principal& caller) {
+    // An empty site is the log's to refuse, with its field path.
+    if (!request->patient().site_id().empty()) {
+      KIP_RETURN_IF_ERROR(SiteScope::CheckSite(
+          caller, request->patient().site_id(),
+          absl::StrCat("patient '", request->patient().patient_id(), "'")));
+    }
     KIP_ASSIGN_OR_RETURN(patient, log_.EnrollPatient(request->patient()));
     *response->mutable_patient() = patient;
     return absl::OkStatus();
@@ -101,6 +107,9 @@ grpc::ServerUnaryReactor* SessionLogServiceImpl::GetPatient(
   return guard_.Unary(context, "GetPatient", [&](const Principal& caller) {
     KIP_ASSIGN_OR_RETURN(
         patient, log_.GetPatient(request->study_id(), request->patient_id()));
+    KIP_RETURN_IF_ERROR(SiteScope::CheckSite(
+        caller, patient.site_id(),
+        absl::StrCat("patient '", request->patient_id(), "'")));
     KIP_RETURN_IF_ERROR(Audit(caller, "GetPatient",
                               absl::StrCat("patient/", request->study_id(), "/",
                                            request->patient_id())));
@@ -113,7 +122,10 @@ grpc::ServerUnaryReactor* SessionLogServiceImpl::StartSession(
     grpc::CallbackServerContext* context,
     const v1::StartSessionRequest* request,
     v1::StartSessionResponse* response) {
-  return guard_.Unary(context, "StartSession", [&](const Principal&) {
+  return guard_.Unary(context, "StartSession", [&](const Principal& caller) {
+    KIP_RETURN_IF_ERROR(scope_.CheckPatient(caller,
+                                            request->session().study_id(),
+                                            request->session().patient_id()));
     KIP_ASSIGN_OR_RETURN(session, log_.StartSession(request->session()));
     *response->mutable_session() = session;
     return absl::OkStatus();
@@ -125,6 +137,9 @@ grpc::ServerUnaryReactor* SessionLogServiceImpl::GetSession(
     v1::GetSessionResponse* response) {
   return guard_.Unary(context, "GetSession", [&](const Principal& caller) {
     KIP_ASSIGN_OR_RETURN(session, log_.GetSession(request->session_id()));
+    KIP_RETURN_IF_ERROR(SiteScope::CheckSite(
+        caller, session.session().site_id(),
+        absl::StrCat("session '", request->session_id(), "'")));
     KIP_RETURN_IF_ERROR(Audit(caller, "GetSession",
                               absl::StrCat("session/", request->session_id())));
     *response = std::move(session);
@@ -137,7 +152,14 @@ grpc::ServerUnaryReactor* SessionLogServiceImpl::ListSessions(
     const v1::ListSessionsRequest* request,
     v1::ListSessionsResponse* response) {
   return guard_.Unary(context, "ListSessions", [&](const Principal& caller) {
-    KIP_ASSIGN_OR_RETURN(page, log_.ListSessions(*request));
+    v1::ListSessionsRequest scoped = *request;
+    if (SiteScope::IsSiteBound(caller)) {
+      if (scoped.site_id().empty()) scoped.set_site_id(caller.site);
+      KIP_RETURN_IF_ERROR(SiteScope::CheckSite(
+          caller, scoped.site_id(),
+          absl::StrCat("site_id: site '", scoped.site_id(), "'")));
+    }
+    KIP_ASSIGN_OR_RETURN(page, log_.ListSessions(scoped));
     KIP_RETURN_IF_ERROR(Audit(
         caller, "ListSessions",
         absl::StrCat("sessions?study=", request->study_id(), "&patient=",
@@ -152,6 +174,12 @@ grpc::ServerUnaryReactor* SessionLogServiceImpl::AppendEvents(
     const v1::AppendEventsRequest* request,
     v1::AppendEventsResponse* response) {
   return guard_.Unary(context, "AppendEvents", [&](const Principal& caller) {
+    for (const v1::Event& event : request->events()) {
+      // Only the site decides here; an unknown session is reported by the
+      // log with the event's field path.
+      absl::Status in_scope = scope_.CheckSession(caller, event.session_id());
+      if (absl::IsPermissionDenied(in_scope)) return in_scope;
+    }
     std::vector<v1::Event> events(request->events().begin(),
                                   request->events().end());
     KIP_ASSIGN_OR_RETURN(acks, log_.Append(std::move(events), caller.subject));
@@ -166,6 +194,14 @@ grpc::ServerUnaryReactor* SessionLogServiceImpl::GetCumulativeDose(
     v1::GetCumulativeDoseResponse* response) {
   return guard_.Unary(
       context, "GetCumulativeDose", [&](const Principal& caller) {
+        if (!request->session_id().empty()) {
+          KIP_RETURN_IF_ERROR(
+              scope_.CheckSession(caller, request->session_id()));
+        }
+        if (!request->patient_id().empty()) {
+          KIP_RETURN_IF_ERROR(scope_.CheckPatient(caller, request->study_id(),
+                                                  request->patient_id()));
+        }
         KIP_ASSIGN_OR_RETURN(dose, log_.CumulativeDose(*request));
         KIP_RETURN_IF_ERROR(Audit(
             caller, "GetCumulativeDose",
@@ -180,7 +216,8 @@ grpc::ServerUnaryReactor* SessionLogServiceImpl::VerifySession(
     grpc::CallbackServerContext* context,
     const v1::VerifySessionRequest* request,
     v1::VerifySessionResponse* response) {
-  return guard_.Unary(context, "VerifySession", [&](const Principal&) {
+  return guard_.Unary(context, "VerifySession", [&](const Principal& caller) {
+    KIP_RETURN_IF_ERROR(scope_.CheckSession(caller, request->session_id()));
     KIP_ASSIGN_OR_RETURN(result, log_.VerifySession(request->session_id()));
     *response = std::move(result);
     return absl::OkStatus();

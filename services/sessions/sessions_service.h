@@ -7,6 +7,7 @@
 #include "services/common/authenticator.h"
 #include "services/common/rpc_guard.h"
 #include "services/sessions/log/event_log.h"
+#include "services/sessions/site_scope.h"
 
 namespace kip::sessions {
 
@@ -89,6 +90,7 @@ class SessionLogServiceImpl final
 
   RpcGuard guard_;
   EventLog& log_;
+  SiteScope scope_;
 };
 
 }  // namespace kip::sessions

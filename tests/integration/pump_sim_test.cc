@@ -50,7 +50,7 @@ TEST(PumpSimTest, RunsATrialThroughTheOutboxAndPoolsIt) {
   auto run = [&](const std::string& name) {
     const std::string out = absl::StrCat(dir, "/", name, ".out");
     const std::string command = absl::StrCat(
-        "sdk/examples/pump_sim/pump_sim --patients=6 --seed=7",
+        "sdk/examples/pump_sim/pump_sim --patients=6 --seed=7 --site=site-demo",
         " --dosing=", dosing->address(), " --sessions=", sessions->address(),
         " --analytics=", analytics->address(),
         " --clinician_token=", token("clinician"),

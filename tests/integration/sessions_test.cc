@@ -56,12 +56,13 @@ class SessionsServerTest : public ::testing::TestWithParam<std::string> {
         server_->address(), grpc::InsecureChannelCredentials()));
   }
 
-  std::unique_ptr<grpc::ClientContext> As(const std::string& role) {
+  std::unique_ptr<grpc::ClientContext> As(const std::string& role,
+                                          const std::string& site = "site-a") {
     auto context = std::make_unique<grpc::ClientContext>();
     context->set_deadline(std::chrono::system_clock::now() +
                           std::chrono::seconds(20));
-    auto token = signer_->Sign({role + "-1", role, "site-a",
-                                absl::Now() + absl::Hours(1), std::nullopt});
+    auto token = signer_->Sign(
+        {role + "-1", role, site, absl::Now() + absl::Hours(1), std::nullopt});
     context->AddMetadata("authorization", "Bearer " + *token);
     return context;
   }
@@ -245,6 +246,87 @@ TEST_P(SessionsServerTest, StreamsExportsAndTheReadAudit) {
   EXPECT_EQ(
       stub_->ListReadAudit(As("researcher").get(), {}, &audit).error_code(),
       grpc::StatusCode::PERMISSION_DENIED);
+}
+
+// A device or clinician of site B can neither read nor write site A's
+// patients and sessions, and nothing is written; researchers (pseudonymous,
+// multi-site studies) and admins read across sites.
+TEST_P(SessionsServerTest, BedsideCallersStayInTheirSite) {
+  const std::string session_id = Seed();  // site-a
+  ASSERT_FALSE(session_id.empty());
+  auto denied = [](const grpc::Status& status) {
+    return status.error_code() == grpc::StatusCode::PERMISSION_DENIED &&
+           absl::StrContains(status.error_message(), "site 'site-a'");
+  };
+  for (const std::string role : {"clinician", "device"}) {
+    SCOPED_TRACE(role);
+    v1::GetSessionRequest get;
+    get.set_session_id(session_id);
+    v1::GetSessionResponse got;
+    EXPECT_TRUE(denied(stub_->GetSession(As(role, "site-b").get(), get, &got)));
+    v1::GetPatientRequest patient;
+    patient.set_study_id("S1");
+    patient.set_patient_id("P1");
+    v1::GetPatientResponse patient_response;
+    EXPECT_TRUE(denied(stub_->GetPatient(As(role, "site-b").get(), patient,
+                                         &patient_response)));
+    v1::AppendEventsRequest append;
+    *append.add_events() = PainEvent(session_id, 4);
+    v1::AppendEventsResponse appended;
+    EXPECT_TRUE(denied(
+        stub_->AppendEvents(As(role, "site-b").get(), append, &appended)));
+    v1::StartSessionRequest start;
+    *start.mutable_session() = MakeSession("S1", "P1");
+    v1::StartSessionResponse started;
+    EXPECT_TRUE(
+        denied(stub_->StartSession(As(role, "site-b").get(), start, &started)));
+    v1::GetCumulativeDoseRequest dose;
+    dose.set_session_id(session_id);
+    v1::GetCumulativeDoseResponse dosed;
+    EXPECT_TRUE(denied(
+        stub_->GetCumulativeDose(As(role, "site-b").get(), dose, &dosed)));
+  }
+  v1::VerifySessionRequest verify;
+  verify.set_session_id(session_id);
+  v1::VerifySessionResponse verified;
+  EXPECT_TRUE(denied(stub_->VerifySession(As("clinician", "site-b").get(),
+                                          verify, &verified)));
+  v1::ListSessionsRequest list;
+  list.set_site_id("site-a");
+  v1::ListSessionsResponse listed;
+  EXPECT_EQ(stub_->ListSessions(As("clinician", "site-b").get(), list, &listed)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  list.clear_site_id();  // defaults to the caller's own site: none there
+  ASSERT_TRUE(
+      stub_->ListSessions(As("clinician", "site-b").get(), list, &listed).ok());
+  EXPECT_EQ(listed.sessions_size(), 0);
+  v1::EnrollPatientRequest enroll;
+  *enroll.mutable_patient() = MakePatient("S1", "P2");  // site-a
+  v1::EnrollPatientResponse enrolled;
+  EXPECT_TRUE(denied(stub_->EnrollPatient(As("clinician", "site-b").get(),
+                                          enroll, &enrolled)));
+
+  // Nothing was written, and other roles and the own site still read it.
+  v1::GetSessionRequest get;
+  get.set_session_id(session_id);
+  for (const auto& [role, site] :
+       std::vector<std::pair<std::string, std::string>>{
+           {"clinician", "site-a"},
+           {"researcher", "site-b"},
+           {"admin", "site-b"}}) {
+    v1::GetSessionResponse got;
+    ASSERT_TRUE(stub_->GetSession(As(role, site).get(), get, &got).ok())
+        << role;
+    EXPECT_EQ(got.events_size(), 0) << role;
+  }
+  v1::GetPatientRequest p2;
+  p2.set_study_id("S1");
+  p2.set_patient_id("P2");
+  v1::GetPatientResponse p2_response;
+  EXPECT_EQ(
+      stub_->GetPatient(As("clinician").get(), p2, &p2_response).error_code(),
+      grpc::StatusCode::NOT_FOUND);
 }
 
 // The migration Job of the Kubernetes deployment: --migrate_only brings a

@@ -28,6 +28,9 @@ ABSL_FLAG(std::string, clinician_token, "", "bearer token of a clinician");
 ABSL_FLAG(std::string, device_token, "", "bearer token of a device (the pump)");
 ABSL_FLAG(std::string, researcher_token, "", "bearer token of a researcher");
 ABSL_FLAG(int, patients, 24, "patients (alternating arms)");
+ABSL_FLAG(std::string, site, "local",
+          "the patients' site: the clinician's and the pump's tokens must be "
+          "of it (./kip up's dev tokens are of site 'local')");
 ABSL_FLAG(int, seed, 20261121, "random seed of the synthetic trial");
 ABSL_FLAG(double, ondansetron_dose_mg, 0,
           "the site's ondansetron dose for nausea (bosma-2018 names the drug, "
@@ -113,7 +116,7 @@ void LogTrial(const std::string& study_id, const std::string& out_dir,
     sv1::Patient* patient = enroll.mutable_patient();
     patient->set_study_id(study_id);
     patient->set_patient_id(absl::StrFormat("P%03d", p + 1));
-    patient->set_site_id("site-demo");
+    patient->set_site_id(absl::GetFlag(FLAGS_site));
     patient->set_arm_id(ketamine ? "ketamine" : "placebo");
     patient->set_baseline_weight_kg(std::round(sim.Uniform(55, 100)));
     patient->set_height_cm(std::round(sim.Uniform(155, 190)));

@@ -139,6 +139,16 @@ absl::StatusOr<v1::Patient> EventLog::GetPatient(
   return *patient;
 }
 
+absl::StatusOr<v1::InfusionSession> EventLog::GetSessionHeader(
+    const std::string& session_id) {
+  KIP_ASSIGN_OR_RETURN(session, store_->FindSession(session_id));
+  if (!session.has_value()) {
+    return absl::NotFoundError(
+        absl::StrCat("session_id: no session '", session_id, "'"));
+  }
+  return *session;
+}
+
 absl::StatusOr<v1::InfusionSession> EventLog::StartSession(
     v1::InfusionSession session) {
   session.DiscardUnknownFields();

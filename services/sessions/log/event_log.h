@@ -45,6 +45,9 @@ class EventLog {
   absl::StatusOr<v1::InfusionSession> StartSession(v1::InfusionSession session);
   absl::StatusOr<v1::GetSessionResponse> GetSession(
       const std::string& session_id);
+  // The session alone, without its events.
+  absl::StatusOr<v1::InfusionSession> GetSessionHeader(
+      const std::string& session_id);
   absl::StatusOr<v1::ListSessionsResponse> ListSessions(
       const v1::ListSessionsRequest& request);
 
