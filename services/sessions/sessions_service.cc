@@ -6,6 +6,7 @@
 #include "services/common/status_macros.h"
 #include "services/common/threaded_write_reactor.h"
 #include "services/sessions/access_policy.h"
+#include "services/sessions/log/researcher_view.h"
 #include "services/sessions/log/study_export.h"
 #include "services/sessions/store/row_codec.h"
 
@@ -140,6 +141,10 @@ grpc::ServerUnaryReactor* SessionLogServiceImpl::GetSession(
     KIP_RETURN_IF_ERROR(SiteScope::CheckSite(
         caller, session.session().site_id(),
         absl::StrCat("session '", request->session_id(), "'")));
+    if (caller.role == Role::kResearcher) {
+      for (v1::Event& event : *session.mutable_events())
+        WithholdFreeText(event);
+    }
     KIP_RETURN_IF_ERROR(Audit(caller, "GetSession",
                               absl::StrCat("session/", request->session_id())));
     *response = std::move(session);
@@ -294,28 +299,34 @@ SessionLogServiceImpl::StreamEvents(grpc::CallbackServerContext* context,
           return new FinishedWriteReactor<v1::StreamEventsResponse>(
               ToGrpcStatus(audited));
         }
-        return new Reactor([this, req](const Reactor::Writer& write,
-                                       const std::function<bool()>& cancelled)
-                               -> absl::Status {
-          int64_t next = req.from_global_index();
-          while (!cancelled()) {
-            const int64_t scanned_size = log_.TreeSize();
-            KIP_ASSIGN_OR_RETURN(
-                events, log_.EventsFrom(next, req.study_id(), kStreamPageSize));
-            v1::StreamEventsResponse message;
-            for (v1::Event& event : events) {
-              next = event.global_index() + 1;
-              *message.mutable_event() = std::move(event);
-              if (!write(message)) return absl::CancelledError("client left");
-            }
-            if (static_cast<int>(events.size()) == kStreamPageSize) continue;
-            if (!req.follow()) return absl::OkStatus();
-            // Everything below scanned_size was visible to the query.
-            next = std::max(next, scanned_size);
-            log_.WaitForTreeSizeAbove(next - 1, absl::Now() + kFollowPoll);
-          }
-          return absl::CancelledError("client left");
-        });
+        const bool withhold = caller.role == Role::kResearcher;
+        return new Reactor(
+            [this, req, withhold](
+                const Reactor::Writer& write,
+                const std::function<bool()>& cancelled) -> absl::Status {
+              int64_t next = req.from_global_index();
+              while (!cancelled()) {
+                const int64_t scanned_size = log_.TreeSize();
+                KIP_ASSIGN_OR_RETURN(
+                    events,
+                    log_.EventsFrom(next, req.study_id(), kStreamPageSize));
+                v1::StreamEventsResponse message;
+                for (v1::Event& event : events) {
+                  next = event.global_index() + 1;
+                  if (withhold) WithholdFreeText(event);
+                  *message.mutable_event() = std::move(event);
+                  if (!write(message))
+                    return absl::CancelledError("client left");
+                }
+                if (static_cast<int>(events.size()) == kStreamPageSize)
+                  continue;
+                if (!req.follow()) return absl::OkStatus();
+                // Everything below scanned_size was visible to the query.
+                next = std::max(next, scanned_size);
+                log_.WaitForTreeSizeAbove(next - 1, absl::Now() + kFollowPoll);
+              }
+              return absl::CancelledError("client left");
+            });
       });
 }
 
@@ -329,7 +340,8 @@ SessionLogServiceImpl::ExportStudy(grpc::CallbackServerContext* context,
           -> grpc::ServerWriteReactor<v1::ExportStudyResponse>* {
         const v1::ExportStudyRequest req = *request;
         absl::StatusOr<std::vector<ExportTable>> tables =
-            ExportStudyTables(log_, req.study_id(), req.format());
+            ExportStudyTables(log_, req.study_id(), req.format(),
+                              caller.role == Role::kResearcher);
         absl::Status status = tables.status();
         if (status.ok()) {
           status = Audit(caller, "ExportStudy",

@@ -123,10 +123,17 @@ TEST_P(SessionsServerTest, ASessionIsLoggedVerifiedProvenAndDosedEndToEnd) {
   v1::GetSessionRequest get;
   get.set_session_id(session_id);
   v1::GetSessionResponse session;
-  ASSERT_TRUE(stub_->GetSession(As("researcher").get(), get, &session).ok());
+  ASSERT_TRUE(stub_->GetSession(As("clinician").get(), get, &session).ok());
   EXPECT_EQ(session.events_size(), 3);
   EXPECT_EQ(session.events(0).recorded_by(), "device-1");
   EXPECT_TRUE(session.session().has_end_time());
+  // The researcher's view: the same events, staff identity withheld.
+  v1::GetSessionResponse pseudonymous;
+  ASSERT_TRUE(
+      stub_->GetSession(As("researcher").get(), get, &pseudonymous).ok());
+  ASSERT_EQ(pseudonymous.events_size(), 3);
+  EXPECT_EQ(pseudonymous.events(0).recorded_by(), "[withheld]");
+  EXPECT_EQ(pseudonymous.events(0).event_id(), session.events(0).event_id());
 
   v1::VerifySessionRequest verify;
   verify.set_session_id(session_id);
@@ -214,11 +221,15 @@ TEST_P(SessionsServerTest, StreamsExportsAndTheReadAudit) {
     ASSERT_TRUE(reader->Read(&message));
     EXPECT_EQ(message.event().global_index(), i);
   }
+  // A note typed at the bedside may name someone: researchers get it
+  // withheld, in the stream and in exports.
   v1::AppendEventsRequest later;
   *later.add_events() = PainEvent(session_id, 9);
+  later.mutable_events(0)->mutable_note()->set_text("Mrs Smith's son called");
   ASSERT_TRUE(stub_->AppendEvents(As("device").get(), later, &acks).ok());
   ASSERT_TRUE(reader->Read(&message));
   EXPECT_EQ(message.event().global_index(), 4);
+  EXPECT_EQ(message.event().note().text(), "[withheld]");
   stream_context->TryCancel();
   reader->Finish().IgnoreError();
 
@@ -234,6 +245,17 @@ TEST_P(SessionsServerTest, StreamsExportsAndTheReadAudit) {
   ASSERT_TRUE(exporter->Finish().ok());
   EXPECT_THAT(tables["QS"], HasSubstr("PAINNRS"));
   EXPECT_THAT(tables["DM"], HasSubstr("S1-P1"));
+  export_request.set_format(v1::CSV_PER_EVENT_TYPE);
+  auto csv_context = As("researcher");
+  auto csv_exporter = stub_->ExportStudy(csv_context.get(), export_request);
+  while (csv_exporter->Read(&chunk))
+    tables["csv/" + chunk.table_name()] += chunk.csv_chunk();
+  ASSERT_TRUE(csv_exporter->Finish().ok());
+  EXPECT_THAT(tables["csv/notes"], HasSubstr("[withheld]"));
+  for (const auto& [name, csv] : tables) {
+    EXPECT_FALSE(absl::StrContains(csv, "Smith")) << name;
+    EXPECT_FALSE(absl::StrContains(csv, "device-1")) << name;
+  }
 
   v1::ListReadAuditResponse audit;
   ASSERT_TRUE(stub_->ListReadAudit(As("admin").get(), {}, &audit).ok());

@@ -8,6 +8,7 @@
 #include "services/common/status_macros.h"
 #include "services/sessions/log/dose_accounting.h"
 #include "services/sessions/log/export_tables.h"
+#include "services/sessions/log/researcher_view.h"
 #include "services/sessions/store/row_codec.h"
 
 namespace kip::sessions {
@@ -183,7 +184,8 @@ std::vector<ExportTable> CsvPerEventType(
 }
 
 absl::StatusOr<std::vector<ExportTable>> ExportStudyTables(
-    EventLog& log, const std::string& study_id, v1::ExportFormat format) {
+    EventLog& log, const std::string& study_id, v1::ExportFormat format,
+    bool withhold_free_text) {
   if (format != v1::CSV_PER_EVENT_TYPE && format != v1::SDTM) {
     return absl::InvalidArgumentError(
         "format: is required (CSV_PER_EVENT_TYPE or SDTM)");
@@ -201,6 +203,9 @@ absl::StatusOr<std::vector<ExportTable>> ExportStudyTables(
     KIP_ASSIGN_OR_RETURN(page, log.ListSessions(request));
     for (const v1::InfusionSession& session : page.sessions()) {
       KIP_ASSIGN_OR_RETURN(full, log.GetSession(session.session_id()));
+      if (withhold_free_text) {
+        for (v1::Event& event : *full.mutable_events()) WithholdFreeText(event);
+      }
       by_patient[session.patient_id()].sessions.push_back(std::move(full));
     }
     if (page.next_page_token().empty()) break;

@@ -26,8 +26,10 @@ struct PatientRecord {
   std::vector<v1::GetSessionResponse> sessions;
 };
 
+// `withhold_free_text`: the researcher's view (researcher_view.h).
 absl::StatusOr<std::vector<ExportTable>> ExportStudyTables(
-    EventLog& log, const std::string& study_id, v1::ExportFormat format);
+    EventLog& log, const std::string& study_id, v1::ExportFormat format,
+    bool withhold_free_text = false);
 
 // The pure part, for tests: tables from records already read.
 std::vector<ExportTable> CsvPerEventType(
