@@ -153,7 +153,7 @@ TEST_P(SessionsCrashTest, AcknowledgedEventsSurviveSigkillAndBatchesStayWhole) {
       get.set_session_id(session_id);
       v1::GetSessionResponse session;
       grpc::Status read =
-          stub->GetSession(Context("researcher").get(), get, &session);
+          stub->GetSession(Context("clinician").get(), get, &session);
       ASSERT_TRUE(read.ok()) << read.error_message();
       for (const v1::Event& event : session.events()) {
         present.insert(event.event_id());

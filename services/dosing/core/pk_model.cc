@@ -51,10 +51,10 @@ Matrix Expm(Matrix m) {
   return result;
 }
 
-// Advances amounts (mg) over `minutes` at `rate_mg_per_min`.
-std::array<double, 3> Advance(const PkParameters& p,
-                              const std::array<double, 3>& amounts,
-                              double rate_mg_per_min, double minutes) {
+// The propagator over `minutes` at `rate_mg_per_min`: amounts (mg) after
+// = e * [amounts before, 1].
+Matrix Propagator(const PkParameters& p, double rate_mg_per_min,
+                  double minutes) {
   Matrix m{};
   m[0][0] = -(p.k10 + p.k12 + p.k13);
   m[0][1] = p.k21;
@@ -66,7 +66,11 @@ std::array<double, 3> Advance(const PkParameters& p,
   m[0][3] = rate_mg_per_min;
   for (auto& row : m)
     for (double& v : row) v *= minutes;
-  const Matrix e = Expm(m);
+  return Expm(m);
+}
+
+std::array<double, 3> Apply(const Matrix& e,
+                            const std::array<double, 3>& amounts) {
   std::array<double, 3> next{};
   for (int i = 0; i < 3; ++i) {
     next[i] = e[i][0] * amounts[0] + e[i][1] * amounts[1] +
@@ -193,6 +197,10 @@ absl::StatusOr<std::vector<double>> PredictPlasmaNgPerMl(
   std::vector<std::array<double, 3>> state_at(breaks.size());
   std::array<double, 3> amounts{0, 0, 0};
   state_at[0] = amounts;
+  // Curves sample at even steps: consecutive intervals of the same length and
+  // rate share one matrix exponential (the same inputs, so the same result).
+  double last_rate = -1, last_minutes = -1;
+  Matrix step{};
   for (size_t i = 0; i + 1 < breaks.size(); ++i) {
     const double mid = (breaks[i] + breaks[i + 1]) / 2;
     double rate_mg_per_h = 0;
@@ -200,8 +208,13 @@ absl::StatusOr<std::vector<double>> PredictPlasmaNgPerMl(
       if (piece.start_min() <= mid && mid < piece.end_min())
         rate_mg_per_h += piece.rate_mg_per_h();
     }
-    amounts =
-        Advance(p, amounts, rate_mg_per_h / 60, breaks[i + 1] - breaks[i]);
+    const double minutes = breaks[i + 1] - breaks[i];
+    if (rate_mg_per_h != last_rate || minutes != last_minutes) {
+      step = Propagator(p, rate_mg_per_h / 60, minutes);
+      last_rate = rate_mg_per_h;
+      last_minutes = minutes;
+    }
+    amounts = Apply(step, amounts);
     state_at[i + 1] = amounts;
   }
   std::vector<double> plasma;
