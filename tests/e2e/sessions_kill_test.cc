@@ -1,0 +1,175 @@
+// The bedside keeps logging while the log service dies: three pumps log as
+// fast as they can through the SDK's offline-first SessionLogger while the
+// sessions server is SIGKILLed and restarted 20 times on the same port. Every
+// event a pump logged (Log() returned OK) arrives exactly once and in order,
+// every chain verifies, and every outbox drains.
+#include <arpa/inet.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <random>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "kip/sessions/v1/sessions.grpc.pb.h"
+#include "sdk/cpp/clients.h"
+#include "sdk/cpp/session_logger.h"
+#include "services/common/testing/test_pki.h"
+#include "services/common/token_signer.h"
+#include "services/sessions/store/store_test_fixture.h"
+#include "tests/integration/server_process.h"
+
+namespace kip {
+namespace {
+
+namespace sv1 = kip::sessions::v1;
+using testing::ServerProcess;
+
+constexpr int kPumps = 3;
+constexpr int kRestarts = 20;
+constexpr int kMaxEventsPerPump = 50000;  // a bound, not expected to be hit
+
+int FreePort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+TEST(SessionsKillTest, PumpsLoseNothingThroughTwentySigkills) {
+  ::kip::testing::KeyPair keys = ::kip::testing::NewEcP256KeyPair();
+  auto signer = *TokenSigner::FromPrivateKeyPem(keys.private_pem);
+  auto token = [&](const std::string& role) {
+    return *signer.Sign({role + "-1", role, "site-a",
+                         absl::Now() + absl::Hours(1), std::nullopt});
+  };
+  const std::string dir = getenv("TEST_TMPDIR");
+  const int port = FreePort();
+  const std::string address = absl::StrCat("127.0.0.1:", port);
+  const std::vector<std::string> args = {
+      "--auth_public_key=" +
+          ::kip::testing::WriteTempFile("auth.pub", keys.public_pem),
+      "--listen=" + address, "--call_log=false", "--data_dir=" + dir + "/log"};
+  auto started = ServerProcess::Start("services/sessions/sessions_server", args,
+                                      "sessions");
+  ASSERT_TRUE(started.ok()) << started.status();
+  auto server = std::make_unique<ServerProcess>(std::move(*started));
+
+  auto stub = sv1::SessionLogService::NewStub(
+      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  auto as = [&](const std::string& role) {
+    auto c = std::make_unique<grpc::ClientContext>();
+    c->set_deadline(std::chrono::system_clock::now() +
+                    std::chrono::seconds(30));
+    c->AddMetadata("authorization", "Bearer " + token(role));
+    return c;
+  };
+  sv1::CreateStudyRequest study;
+  *study.mutable_study() = sessions::testing::MakeStudy("S1");
+  sv1::CreateStudyResponse created;
+  ASSERT_TRUE(stub->CreateStudy(as("clinician").get(), study, &created).ok());
+  sv1::EnrollPatientRequest enroll;
+  *enroll.mutable_patient() = sessions::testing::MakePatient("S1", "P1");
+  sv1::EnrollPatientResponse enrolled;
+  ASSERT_TRUE(
+      stub->EnrollPatient(as("clinician").get(), enroll, &enrolled).ok());
+
+  // The pumps.
+  std::vector<std::unique_ptr<SessionLogger>> loggers;
+  std::vector<std::string> session_ids;
+  for (int p = 0; p < kPumps; ++p) {
+    SessionLoggerOptions options;
+    options.outbox_path = absl::StrCat(dir, "/pump-", p, ".db");
+    options.initial_backoff = absl::Milliseconds(20);
+    options.max_backoff = absl::Milliseconds(200);
+    ConnectionOptions connection;
+    connection.target = address;
+    connection.bearer_token = token("device");
+    connection.default_deadline = absl::Seconds(5);
+    auto logger =
+        SessionLogger::Create(options, MakeSessionLogConnection(connection));
+    ASSERT_TRUE(logger.ok()) << logger.status();
+    auto id = (*logger)->Start(
+        sessions::testing::MakeSession("S1", "P1", absl::StrCat("course-", p)));
+    ASSERT_TRUE(id.ok()) << id.status();
+    session_ids.push_back(*id);
+    loggers.push_back(std::move(*logger));
+  }
+  std::atomic<bool> stop{false};
+  std::vector<int> logged(kPumps, 0);
+  std::vector<std::thread> pumps;
+  for (int p = 0; p < kPumps; ++p) {
+    pumps.emplace_back([&, p] {
+      while (!stop && logged[p] < kMaxEventsPerPump) {
+        sv1::Event event;
+        event.set_session_id(session_ids[p]);
+        event.mutable_note()->set_text(std::to_string(logged[p]));
+        *event.mutable_device_time() =
+            sessions::testing::PainEvent(session_ids[p], 1).device_time();
+        if (!loggers[p]->Log(event).ok()) break;
+        ++logged[p];
+      }
+    });
+  }
+
+  // The killer: SIGKILL and restart, 20 times, at random moments.
+  std::mt19937 rng(20261121);
+  for (int k = 0; k < kRestarts; ++k) {
+    absl::SleepFor(
+        absl::Milliseconds(std::uniform_int_distribution<int>(100, 350)(rng)));
+    ASSERT_TRUE(server->SignalAndWait(SIGKILL, absl::Seconds(10)).has_value());
+    server.reset();
+    auto again = ServerProcess::Start("services/sessions/sessions_server", args,
+                                      absl::StrCat("sessions-", k));
+    ASSERT_TRUE(again.ok()) << "restart " << k << ": " << again.status();
+    server = std::make_unique<ServerProcess>(std::move(*again));
+    for (auto& logger : loggers) logger->NetworkUp();
+  }
+  stop = true;
+  for (std::thread& t : pumps) t.join();
+
+  for (int p = 0; p < kPumps; ++p) {
+    const absl::Status flushed =
+        loggers[p]->Flush(absl::Now() + absl::Seconds(120));
+    ASSERT_TRUE(flushed.ok()) << "pump " << p << ": " << flushed;
+    EXPECT_EQ(loggers[p]->PendingCount(), 0);
+    EXPECT_EQ(loggers[p]->RejectedCount(), 0);
+  }
+  int64_t total = 0;
+  for (int p = 0; p < kPumps; ++p) {
+    sv1::GetSessionRequest get;
+    get.set_session_id(session_ids[p]);
+    sv1::GetSessionResponse session;
+    ASSERT_TRUE(stub->GetSession(as("clinician").get(), get, &session).ok());
+    ASSERT_EQ(session.events_size(), logged[p]) << "pump " << p;
+    for (int i = 0; i < session.events_size(); ++i) {
+      ASSERT_EQ(session.events(i).note().text(), std::to_string(i))
+          << "pump " << p << " event " << i;
+    }
+    sv1::VerifySessionRequest verify;
+    verify.set_session_id(session_ids[p]);
+    sv1::VerifySessionResponse verified;
+    ASSERT_TRUE(
+        stub->VerifySession(as("clinician").get(), verify, &verified).ok());
+    EXPECT_TRUE(verified.ok()) << verified.problem();
+    total += logged[p];
+  }
+  EXPECT_GT(total, 1000) << "the pumps barely logged";
+  std::printf(
+      "%d pumps logged %ld events through %d SIGKILLs; all arrived "
+      "once, in order, chains verify\n",
+      kPumps, static_cast<long>(total), kRestarts);
+}
+
+}  // namespace
+}  // namespace kip
