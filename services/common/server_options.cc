@@ -44,6 +44,11 @@ ABSL_FLAG(
 ABSL_FLAG(absl::Duration, max_connection_age_grace, absl::Seconds(30),
           "time calls get to finish on a connection closed for its age");
 ABSL_FLAG(bool, call_log, true, "log one JSON line per call to stderr");
+ABSL_FLAG(int32_t, max_concurrent_streams, 100,
+          "concurrent calls per client connection; more wait in HTTP/2");
+ABSL_FLAG(int32_t, memory_quota_mb, 512,
+          "memory gRPC may use for all calls' buffers; beyond it calls are "
+          "refused with RESOURCE_EXHAUSTED");
 
 namespace kip {
 namespace {
@@ -80,6 +85,14 @@ absl::StatusOr<ServerOptions> ServerOptionsFromFlags(
   options.max_connection_age_grace =
       absl::GetFlag(FLAGS_max_connection_age_grace);
   options.call_log = absl::GetFlag(FLAGS_call_log);
+  options.max_concurrent_streams = absl::GetFlag(FLAGS_max_concurrent_streams);
+  options.memory_quota_mb = absl::GetFlag(FLAGS_memory_quota_mb);
+  if (options.max_concurrent_streams < 1) {
+    return absl::InvalidArgumentError("--max_concurrent_streams must be >= 1");
+  }
+  if (options.memory_quota_mb < 16) {
+    return absl::InvalidArgumentError("--memory_quota_mb must be >= 16");
+  }
 
   if (options.auth_public_key_paths.empty()) {
     return absl::InvalidArgumentError(

@@ -35,6 +35,10 @@ struct ServerOptions {
   absl::Duration max_connection_age = absl::Minutes(5);
   absl::Duration max_connection_age_grace = absl::Seconds(30);
   bool call_log = true;
+  // Concurrent calls per connection (HTTP/2 flow control holds back more)
+  // and the memory gRPC may buffer for all calls together.
+  int max_concurrent_streams = 100;
+  int memory_quota_mb = 512;
 };
 
 // Reads the shared flags (--listen, --tls_cert, --tls_key, --client_ca,

@@ -15,6 +15,9 @@ namespace {
 // Batches one commit may carry: bounds the transaction a slow disk holds.
 constexpr size_t kMaxBatchesPerCommit = 256;
 constexpr int kMaxEventsPerBatch = 1000;
+// Batches waiting for the committer: two commits' worth. Beyond it Append
+// answers RESOURCE_EXHAUSTED (at most ~1000 * 512 events held in memory).
+constexpr size_t kMaxQueuedBatches = 2 * kMaxBatchesPerCommit;
 
 // Creates `record`, or accepts a replay: clients may retry every create. Two
 // records are the same when equal after `strip` (server-filled fields).
@@ -220,6 +223,14 @@ absl::StatusOr<std::vector<v1::EventAck>> EventLog::Append(
   {
     absl::MutexLock lock(&queue_mu_);
     if (stopping_) return absl::UnavailableError("the log is shutting down");
+    // Back-pressure: a writer faster than the disk gets told to back off
+    // instead of the queue (and the server's memory) growing without end.
+    if (queue_.size() >= kMaxQueuedBatches) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          kMaxQueuedBatches,
+          " batches are waiting to be committed; nothing of this one was "
+          "written: retry after a backoff"));
+    }
     queue_.push_back(&batch);
   }
   batch.done.WaitForNotification();

@@ -1,0 +1,149 @@
+// A client that sends faster than the log can commit gets back-pressure, not
+// a server that grows until it dies: 1,000 AppendEvents calls of 100 events
+// kept in flight over 8 connections. The server's memory stays bounded
+// (sampled from /proc), the excess is refused with RESOURCE_EXHAUSTED (the
+// commit queue's bound) or waits in HTTP/2 flow control (the per-connection
+// stream limit), every acknowledged event is in the log, and the server
+// answers normally afterwards.
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <fstream>
+#include <thread>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "kip/sessions/v1/sessions.grpc.pb.h"
+#include "services/common/testing/test_pki.h"
+#include "services/common/token_signer.h"
+#include "services/sessions/store/store_test_fixture.h"
+#include "tests/bench/loadgen/load_generator.h"
+#include "tests/integration/server_process.h"
+
+namespace kip {
+namespace {
+
+namespace sv1 = kip::sessions::v1;
+
+int64_t RssMiB(pid_t pid) {
+  std::ifstream status(absl::StrCat("/proc/", pid, "/status"));
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) {
+      int64_t kb = 0;
+      absl::SimpleAtoi(
+          absl::StripAsciiWhitespace(line.substr(6, line.size() - 6 - 3)), &kb);
+      return kb / 1024;
+    }
+  }
+  return -1;
+}
+
+TEST(BackpressureTest, AFloodIsRefusedOrSlowedAndMemoryStaysBounded) {
+  ::kip::testing::KeyPair keys = ::kip::testing::NewEcP256KeyPair();
+  auto signer = *TokenSigner::FromPrivateKeyPem(keys.private_pem);
+  auto token = [&](const std::string& role) {
+    return *signer.Sign({role + "-1", role, "site-a",
+                         absl::Now() + absl::Hours(1), std::nullopt});
+  };
+  auto server = ::kip::testing::ServerProcess::Start(
+      "services/sessions/sessions_server",
+      {"--auth_public_key=" +
+           ::kip::testing::WriteTempFile("auth.pub", keys.public_pem),
+       "--call_log=false",
+       absl::StrCat("--data_dir=", getenv("TEST_TMPDIR"), "/log")},
+      "sessions");
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto stub = sv1::SessionLogService::NewStub(grpc::CreateChannel(
+      server->address(), grpc::InsecureChannelCredentials()));
+  auto as = [&](const std::string& role) {
+    auto c = std::make_unique<grpc::ClientContext>();
+    c->set_deadline(std::chrono::system_clock::now() +
+                    std::chrono::seconds(30));
+    c->AddMetadata("authorization", "Bearer " + token(role));
+    return c;
+  };
+  sv1::CreateStudyRequest study;
+  *study.mutable_study() = sessions::testing::MakeStudy("S1");
+  sv1::CreateStudyResponse created;
+  ASSERT_TRUE(stub->CreateStudy(as("clinician").get(), study, &created).ok());
+  sv1::EnrollPatientRequest enroll;
+  *enroll.mutable_patient() = sessions::testing::MakePatient("S1", "P1");
+  sv1::EnrollPatientResponse enrolled;
+  ASSERT_TRUE(
+      stub->EnrollPatient(as("clinician").get(), enroll, &enrolled).ok());
+  sv1::StartSessionRequest start;
+  *start.mutable_session() = sessions::testing::MakeSession("S1", "P1");
+  sv1::StartSessionResponse started;
+  ASSERT_TRUE(stub->StartSession(as("device").get(), start, &started).ok());
+  const std::string session_id = started.session().session_id();
+
+  const int64_t rss_before = RssMiB(server->pid());
+  std::atomic<int64_t> rss_peak{rss_before};
+  std::atomic<bool> sampling{true};
+  std::thread sampler([&] {
+    while (sampling) {
+      const int64_t rss = RssMiB(server->pid());
+      if (rss > rss_peak) rss_peak = rss;
+      absl::SleepFor(absl::Milliseconds(20));
+    }
+  });
+
+  loadgen::LoadSpec flood;
+  flood.target = server->address();
+  flood.method = "/kip.sessions.v1.SessionLogService/AppendEvents";
+  flood.bearer_token = token("device");
+  flood.concurrency = 1000;
+  flood.channels = 8;
+  flood.duration = absl::Seconds(3);
+  flood.call_deadline = absl::Seconds(30);
+  auto counter = std::make_shared<std::atomic<int64_t>>(0);
+  flood.request_factory = [session_id, counter](int64_t) {
+    const int64_t n = (*counter)++;
+    sv1::AppendEventsRequest request;
+    for (int i = 0; i < 100; ++i) {
+      sv1::Event event = sessions::testing::PainEvent(session_id, 5);
+      event.set_event_id(
+          absl::StrFormat("00000000-%04x-4000-8000-%012x", i, n));
+      *request.add_events() = std::move(event);
+    }
+    return request.SerializeAsString();
+  };
+  auto result = loadgen::RunLoad(flood);
+  sampling = false;
+  sampler.join();
+  ASSERT_TRUE(result.ok()) << result.status();
+
+  std::printf(
+      "flood: %ld acknowledged, %ld refused (%s), p50 %.0f ms, p99 "
+      "%.0f ms; server RSS %ld -> peak %ld MiB\n",
+      static_cast<long>(result->calls), static_cast<long>(result->errors),
+      result->first_error.c_str(), absl::ToDoubleMilliseconds(result->p50),
+      absl::ToDoubleMilliseconds(result->p99), static_cast<long>(rss_before),
+      static_cast<long>(rss_peak.load()));
+  EXPECT_GT(result->calls, 0);
+  if (result->errors > 0) {
+    EXPECT_EQ(result->first_error.rfind("8:", 0), 0u)  // RESOURCE_EXHAUSTED
+        << result->first_error;
+  } else {
+    // No refusal: then the acks were slowed, not the memory grown.
+    EXPECT_GT(result->p50, absl::Milliseconds(20));
+  }
+  EXPECT_LT(rss_peak - rss_before, 600) << "MiB grown under the flood";
+
+  // Every acknowledged batch is whole in the log (and nothing else is); the
+  // server still answers.
+  sv1::GetCheckpointResponse checkpoint;
+  ASSERT_TRUE(stub->GetCheckpoint(as("clinician").get(), {}, &checkpoint).ok());
+  EXPECT_EQ(checkpoint.tree_size(), result->calls * 100);
+  sv1::AppendEventsRequest one;
+  *one.add_events() = sessions::testing::PainEvent(session_id, 3);
+  sv1::AppendEventsResponse ack;
+  EXPECT_TRUE(stub->AppendEvents(as("device").get(), one, &ack).ok());
+}
+
+}  // namespace
+}  // namespace kip
