@@ -21,19 +21,10 @@
 #include "services/common/access_policy.h"
 #include "services/common/authenticator.h"
 #include "services/common/error_details.h"
+#include "services/common/finished_write_reactor.h"
 #include "services/common/status_mapping.h"
 
 namespace kip {
-
-// A server-streaming reactor that only finishes with `status`.
-template <typename Response>
-class FinishedWriteReactor : public grpc::ServerWriteReactor<Response> {
- public:
-  explicit FinishedWriteReactor(const grpc::Status& status) {
-    this->Finish(status);
-  }
-  void OnDone() override { delete this; }
-};
 
 class RpcGuard {
  public:

@@ -14,6 +14,7 @@
 #include "absl/time/clock.h"
 #include "services/common/call_log_interceptor.h"
 #include "services/common/file_util.h"
+#include "services/common/stream_limits.h"
 
 namespace kip {
 namespace {
@@ -70,6 +71,7 @@ absl::StatusOr<std::unique_ptr<ServerCore>> ServerCore::Start(
       Credentials(options);
   if (!credentials.ok()) return credentials.status();
 
+  SetStreamLimits({options.max_open_streams, options.stream_stall_timeout});
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;

@@ -46,6 +46,11 @@ ABSL_FLAG(absl::Duration, max_connection_age_grace, absl::Seconds(30),
 ABSL_FLAG(bool, call_log, true, "log one JSON line per call to stderr");
 ABSL_FLAG(int32_t, max_concurrent_streams, 100,
           "concurrent calls per client connection; more wait in HTTP/2");
+ABSL_FLAG(int32_t, max_open_streams, 64,
+          "long server streams (StreamEvents, ExportStudy) open at once; "
+          "more are refused with RESOURCE_EXHAUSTED");
+ABSL_FLAG(absl::Duration, stream_stall_timeout, absl::Seconds(30),
+          "cancel a stream whose client has not taken a message for this long");
 ABSL_FLAG(int32_t, memory_quota_mb, 512,
           "memory gRPC may use for all calls' buffers; beyond it calls are "
           "refused with RESOURCE_EXHAUSTED");
@@ -87,6 +92,12 @@ absl::StatusOr<ServerOptions> ServerOptionsFromFlags(
   options.call_log = absl::GetFlag(FLAGS_call_log);
   options.max_concurrent_streams = absl::GetFlag(FLAGS_max_concurrent_streams);
   options.memory_quota_mb = absl::GetFlag(FLAGS_memory_quota_mb);
+  options.max_open_streams = absl::GetFlag(FLAGS_max_open_streams);
+  options.stream_stall_timeout = absl::GetFlag(FLAGS_stream_stall_timeout);
+  if (options.max_open_streams < 1) {
+    return absl::InvalidArgumentError("--max_open_streams must be >= 1");
+  }
+
   if (options.max_concurrent_streams < 1) {
     return absl::InvalidArgumentError("--max_concurrent_streams must be >= 1");
   }
@@ -114,7 +125,8 @@ absl::StatusOr<ServerOptions> ServerOptionsFromFlags(
         {options.keepalive_time, "keepalive_time"},
         {options.keepalive_timeout, "keepalive_timeout"},
         {options.max_connection_age, "max_connection_age"},
-        {options.max_connection_age_grace, "max_connection_age_grace"}}) {
+        {options.max_connection_age_grace, "max_connection_age_grace"},
+        {options.stream_stall_timeout, "stream_stall_timeout"}}) {
     if (absl::Status s = Positive(value, flag); !s.ok()) return s;
   }
   if (options.max_message_bytes < 1024) {

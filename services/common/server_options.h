@@ -39,6 +39,11 @@ struct ServerOptions {
   // and the memory gRPC may buffer for all calls together.
   int max_concurrent_streams = 100;
   int memory_quota_mb = 512;
+  // Long server streams (a thread each): how many at once, and how long a
+  // write may wait for a client that does not read before the call is
+  // cancelled.
+  int max_open_streams = 64;
+  absl::Duration stream_stall_timeout = absl::Seconds(30);
 };
 
 // Reads the shared flags (--listen, --tls_cert, --tls_key, --client_ca,

@@ -300,7 +300,8 @@ SessionLogServiceImpl::StreamEvents(grpc::CallbackServerContext* context,
               ToGrpcStatus(audited));
         }
         const bool withhold = caller.role == Role::kResearcher;
-        return new Reactor(
+        return Reactor::Start(
+            context,
             [this, req, withhold](
                 const Reactor::Writer& write,
                 const std::function<bool()>& cancelled) -> absl::Status {
@@ -351,20 +352,24 @@ SessionLogServiceImpl::ExportStudy(grpc::CallbackServerContext* context,
           return new FinishedWriteReactor<v1::ExportStudyResponse>(
               ToGrpcStatus(status));
         }
-        return new Reactor([tables = std::move(*tables)](
-                               const Reactor::Writer& write,
-                               const std::function<bool()>&) -> absl::Status {
-          for (const ExportTable& table : tables) {
-            for (size_t offset = 0; offset == 0 || offset < table.csv.size();
-                 offset += kExportChunkBytes) {
-              v1::ExportStudyResponse chunk;
-              chunk.set_table_name(table.name);
-              chunk.set_csv_chunk(table.csv.substr(offset, kExportChunkBytes));
-              if (!write(chunk)) return absl::CancelledError("client left");
-            }
-          }
-          return absl::OkStatus();
-        });
+        return Reactor::Start(
+            context,
+            [tables = std::move(*tables)](
+                const Reactor::Writer& write,
+                const std::function<bool()>&) -> absl::Status {
+              for (const ExportTable& table : tables) {
+                for (size_t offset = 0;
+                     offset == 0 || offset < table.csv.size();
+                     offset += kExportChunkBytes) {
+                  v1::ExportStudyResponse chunk;
+                  chunk.set_table_name(table.name);
+                  chunk.set_csv_chunk(
+                      table.csv.substr(offset, kExportChunkBytes));
+                  if (!write(chunk)) return absl::CancelledError("client left");
+                }
+              }
+              return absl::OkStatus();
+            });
       });
 }
 

@@ -1,0 +1,167 @@
+// Slow and stuck clients and expired deadlines do not pin the server: with
+// --max_open_streams=4 and --stream_stall_timeout=1s, four researchers open a
+// large stream and never read it; a fifth is refused (RESOURCE_EXHAUSTED)
+// while they hold their slots, unary calls still answer, calls that arrive
+// with an expired deadline are dropped at once, and once the stalls time out
+// the server has cancelled the stuck streams, freed their threads and serves
+// new streams again.
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "kip/sessions/v1/sessions.grpc.pb.h"
+#include "services/common/testing/test_pki.h"
+#include "services/common/token_signer.h"
+#include "services/sessions/store/store_test_fixture.h"
+#include "tests/integration/server_process.h"
+
+namespace kip {
+namespace {
+
+namespace sv1 = kip::sessions::v1;
+
+int Threads(pid_t pid) {
+  std::ifstream status(absl::StrCat("/proc/", pid, "/status"));
+  std::string line;
+  while (std::getline(status, line)) {
+    int n = 0;
+    if (line.rfind("Threads:", 0) == 0 &&
+        absl::SimpleAtoi(absl::StripAsciiWhitespace(line.substr(8)), &n)) {
+      return n;
+    }
+  }
+  return -1;
+}
+
+TEST(StuckClientsTest, StuckStreamsAreCancelledAndExpiredCallsDropped) {
+  ::kip::testing::KeyPair keys = ::kip::testing::NewEcP256KeyPair();
+  auto signer = *TokenSigner::FromPrivateKeyPem(keys.private_pem);
+  auto token = [&](const std::string& role) {
+    return *signer.Sign({role + "-1", role, "site-a",
+                         absl::Now() + absl::Hours(1), std::nullopt});
+  };
+  auto server = ::kip::testing::ServerProcess::Start(
+      "services/sessions/sessions_server",
+      {"--auth_public_key=" +
+           ::kip::testing::WriteTempFile("auth.pub", keys.public_pem),
+       "--call_log=false", "--max_open_streams=4", "--stream_stall_timeout=1s",
+       absl::StrCat("--data_dir=", getenv("TEST_TMPDIR"), "/log")},
+      "sessions");
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto stub = sv1::SessionLogService::NewStub(grpc::CreateChannel(
+      server->address(), grpc::InsecureChannelCredentials()));
+  auto as = [&](const std::string& role,
+                absl::Duration deadline = absl::Seconds(30)) {
+    auto c = std::make_unique<grpc::ClientContext>();
+    c->set_deadline(absl::ToChronoTime(absl::Now() + deadline));
+    c->AddMetadata("authorization", "Bearer " + token(role));
+    return c;
+  };
+  sv1::CreateStudyRequest study;
+  *study.mutable_study() = sessions::testing::MakeStudy("S1");
+  sv1::CreateStudyResponse created;
+  ASSERT_TRUE(stub->CreateStudy(as("clinician").get(), study, &created).ok());
+  sv1::EnrollPatientRequest enroll;
+  *enroll.mutable_patient() = sessions::testing::MakePatient("S1", "P1");
+  sv1::EnrollPatientResponse enrolled;
+  ASSERT_TRUE(
+      stub->EnrollPatient(as("clinician").get(), enroll, &enrolled).ok());
+  sv1::StartSessionRequest start;
+  *start.mutable_session() = sessions::testing::MakeSession("S1", "P1");
+  sv1::StartSessionResponse started;
+  ASSERT_TRUE(stub->StartSession(as("device").get(), start, &started).ok());
+  // ~6 MB of events: far more than any HTTP/2 window holds.
+  for (int b = 0; b < 40; ++b) {
+    sv1::AppendEventsRequest batch;
+    for (int i = 0; i < 1000; ++i) {
+      *batch.add_events() =
+          sessions::testing::PainEvent(started.session().session_id(), 5);
+      batch.mutable_events(i)->mutable_note()->set_text(std::string(100, 'n'));
+    }
+    sv1::AppendEventsResponse acks;
+    ASSERT_TRUE(stub->AppendEvents(as("device").get(), batch, &acks).ok());
+  }
+  const int threads_before = Threads(server->pid());
+
+  // Four streams nobody reads.
+  std::vector<std::unique_ptr<grpc::ClientContext>> stuck_contexts;
+  std::vector<std::unique_ptr<grpc::ClientReader<sv1::StreamEventsResponse>>>
+      stuck;
+  sv1::StreamEventsRequest all;
+  all.set_study_id("S1");
+  all.set_follow(true);
+  // A slow consumer's small window: no read, so no window update.
+  grpc::ChannelArguments small_window;
+  small_window.SetInt(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, 8192);
+  small_window.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+  auto stuck_stub = sv1::SessionLogService::NewStub(grpc::CreateCustomChannel(
+      server->address(), grpc::InsecureChannelCredentials(), small_window));
+  for (int i = 0; i < 4; ++i) {
+    // A deadline well past the stall timeout: the server must act first.
+    stuck_contexts.push_back(as("researcher", absl::Seconds(20)));
+    stuck.push_back(stuck_stub->StreamEvents(stuck_contexts.back().get(), all));
+    stuck.back()->WaitForInitialMetadata();
+  }
+  absl::SleepFor(absl::Milliseconds(300));
+  // A fifth is refused while they hold the slots.
+  {
+    auto context = as("researcher");
+    auto reader = stub->StreamEvents(context.get(), all);
+    sv1::StreamEventsResponse message;
+    EXPECT_FALSE(reader->Read(&message));
+    EXPECT_EQ(reader->Finish().error_code(),
+              grpc::StatusCode::RESOURCE_EXHAUSTED);
+  }
+  // Unary calls still answer; calls already past their deadline are dropped.
+  const absl::Time unary_start = absl::Now();
+  sv1::GetCheckpointResponse checkpoint;
+  ASSERT_TRUE(stub->GetCheckpoint(as("clinician").get(), {}, &checkpoint).ok());
+  EXPECT_LT(absl::Now() - unary_start, absl::Seconds(2));
+  for (int i = 0; i < 100; ++i) {
+    sv1::AppendEventsRequest late;
+    *late.add_events() =
+        sessions::testing::PainEvent(started.session().session_id(), 1);
+    sv1::AppendEventsResponse ack;
+    EXPECT_EQ(stub->AppendEvents(as("device", absl::Milliseconds(-1)).get(),
+                                 late, &ack)
+                  .error_code(),
+              grpc::StatusCode::DEADLINE_EXCEEDED);
+  }
+  sv1::GetCheckpointResponse after_late;
+  ASSERT_TRUE(stub->GetCheckpoint(as("clinician").get(), {}, &after_late).ok());
+  EXPECT_EQ(after_late.tree_size(), checkpoint.tree_size())
+      << "an expired call was written";
+
+  // The stalls time out: the server cancels the stuck streams.
+  absl::SleepFor(absl::Seconds(3));
+  for (auto& reader : stuck) {
+    sv1::StreamEventsResponse message;
+    while (reader->Read(&message)) {
+    }
+    EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  }
+  EXPECT_LE(Threads(server->pid()), threads_before + 2)
+      << "stuck streams still hold threads";
+  // And streams work again (the slots come back as the cancelled calls end).
+  grpc::Status last;
+  bool served = false;
+  for (int attempt = 0; attempt < 30 && !served; ++attempt) {
+    auto context = as("researcher");
+    sv1::StreamEventsRequest first;
+    first.set_study_id("S1");
+    auto reader = stub->StreamEvents(context.get(), first);
+    sv1::StreamEventsResponse message;
+    served = reader->Read(&message);
+    if (served) context->TryCancel();
+    last = reader->Finish();
+    if (!served) absl::SleepFor(absl::Milliseconds(100));
+  }
+  EXPECT_TRUE(served) << last.error_code() << ": " << last.error_message();
+}
+
+}  // namespace
+}  // namespace kip
