@@ -37,6 +37,15 @@ kip::common::v1::Role ProtoRole(Role role) {
   return kip::common::v1::ROLE_UNSPECIFIED;
 }
 
+// The client's deadline as absl::Time; a call without one never expires.
+absl::Time CallDeadline(const grpc::CallbackServerContext& context) {
+  const auto deadline = context.deadline();
+  if (deadline == std::chrono::system_clock::time_point::max()) {
+    return absl::InfiniteFuture();
+  }
+  return absl::FromChrono(deadline);
+}
+
 }  // namespace
 
 SessionLogServiceImpl::SessionLogServiceImpl(const Authenticator& authenticator,
@@ -187,7 +196,8 @@ grpc::ServerUnaryReactor* SessionLogServiceImpl::AppendEvents(
     }
     std::vector<v1::Event> events(request->events().begin(),
                                   request->events().end());
-    KIP_ASSIGN_OR_RETURN(acks, log_.Append(std::move(events), caller.subject));
+    KIP_ASSIGN_OR_RETURN(acks, log_.Append(std::move(events), caller.subject,
+                                           CallDeadline(*context)));
     for (v1::EventAck& ack : acks) *response->add_acks() = std::move(ack);
     return absl::OkStatus();
   });

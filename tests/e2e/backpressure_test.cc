@@ -3,8 +3,8 @@
 // kept in flight over 8 connections. The server's memory stays bounded
 // (sampled from /proc), the excess is refused with RESOURCE_EXHAUSTED (the
 // commit queue's bound) or waits in HTTP/2 flow control (the per-connection
-// stream limit), every acknowledged event is in the log, and the server
-// answers normally afterwards.
+// stream limit) - past its deadline on a slow machine - every acknowledged
+// event is in the log, and the server answers normally afterwards.
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
@@ -27,6 +27,13 @@ namespace kip {
 namespace {
 
 namespace sv1 = kip::sessions::v1;
+
+// ASan's shadow memory and quarantine (256 MiB by default) come on top.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr int64_t kMaxGrowthMiB = 1200;
+#else
+constexpr int64_t kMaxGrowthMiB = 600;
+#endif
 
 int64_t RssMiB(pid_t pid) {
   std::ifstream status(absl::StrCat("/proc/", pid, "/status"));
@@ -125,20 +132,34 @@ TEST(BackpressureTest, AFloodIsRefusedOrSlowedAndMemoryStaysBounded) {
       absl::ToDoubleMilliseconds(result->p99), static_cast<long>(rss_before),
       static_cast<long>(rss_peak.load()));
   EXPECT_GT(result->calls, 0);
-  if (result->errors > 0) {
-    EXPECT_EQ(result->first_error.rfind("8:", 0), 0u)  // RESOURCE_EXHAUSTED
-        << result->first_error;
-  } else {
-    // No refusal: then the acks were slowed, not the memory grown.
+  const int64_t refused = result->errors_by_code[grpc::RESOURCE_EXHAUSTED];
+  const int64_t timed_out = result->errors_by_code[grpc::DEADLINE_EXCEEDED];
+  // Back-pressure shows as refusals (the commit queue is full), as calls that
+  // waited in flow control past their deadline, or as slower acks; any
+  // other error is a bug.
+  EXPECT_EQ(result->errors, refused + timed_out) << result->first_error;
+  if (result->errors == 0) {
     EXPECT_GT(result->p50, absl::Milliseconds(20));
   }
-  EXPECT_LT(rss_peak - rss_before, 600) << "MiB grown under the flood";
+  EXPECT_LT(rss_peak - rss_before, kMaxGrowthMiB)
+      << "MiB grown under the flood";
 
-  // Every acknowledged batch is whole in the log (and nothing else is); the
-  // server still answers.
+  // Batches are whole, every acknowledged one is in the log, and of the
+  // calls that timed out only those already committing when their deadline
+  // passed may be (the log drops a batch whose caller has given up before
+  // it commits, and a retry with the same event ids would be a replay).
   sv1::GetCheckpointResponse checkpoint;
   ASSERT_TRUE(stub->GetCheckpoint(as("clinician").get(), {}, &checkpoint).ok());
-  EXPECT_EQ(checkpoint.tree_size(), result->calls * 100);
+  std::printf(
+      "log: %ld events = %ld acknowledged batches + %ld of %ld "
+      "timed out\n",
+      static_cast<long>(checkpoint.tree_size()),
+      static_cast<long>(result->calls),
+      static_cast<long>(checkpoint.tree_size() / 100 - result->calls),
+      static_cast<long>(timed_out));
+  EXPECT_EQ(checkpoint.tree_size() % 100, 0);
+  EXPECT_GE(checkpoint.tree_size(), result->calls * 100);
+  EXPECT_LE(checkpoint.tree_size(), (result->calls + timed_out) * 100);
   sv1::AppendEventsRequest one;
   *one.add_events() = sessions::testing::PainEvent(session_id, 3);
   sv1::AppendEventsResponse ack;

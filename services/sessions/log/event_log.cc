@@ -192,7 +192,8 @@ absl::StatusOr<v1::InfusionSession> EventLog::StartSession(
 }
 
 absl::StatusOr<std::vector<v1::EventAck>> EventLog::Append(
-    std::vector<v1::Event> events, const std::string& recorded_by) {
+    std::vector<v1::Event> events, const std::string& recorded_by,
+    absl::Time commit_by) {
   if (events.empty() || events.size() > kMaxEventsPerBatch) {
     return absl::InvalidArgumentError(
         absl::StrCat("events: a batch holds 1..", kMaxEventsPerBatch,
@@ -220,6 +221,7 @@ absl::StatusOr<std::vector<v1::EventAck>> EventLog::Append(
   PendingBatch batch;
   batch.events = std::move(events);
   batch.recorded_by = recorded_by;
+  batch.commit_by = commit_by;
   {
     absl::MutexLock lock(&queue_mu_);
     if (stopping_) return absl::UnavailableError("the log is shutting down");
@@ -264,6 +266,15 @@ void EventLog::CommitGroup(std::vector<PendingBatch*> group) {
         KIP_ASSIGN_OR_RETURN(next_index, txn.NextGlobalIndex());
         Heads heads;
         for (PendingBatch* batch : group) {
+          if (now > batch->commit_by) {
+            // Written now, it would be acknowledged to nobody: the client
+            // has seen DEADLINE_EXCEEDED and will retry (or not) knowing
+            // nothing of it was kept.
+            batch->result = absl::DeadlineExceededError(
+                "the caller's deadline passed while the batch waited to be "
+                "committed; nothing of it was written");
+            continue;
+          }
           KIP_RETURN_IF_ERROR(txn.Savepoint());
           Heads batch_heads = heads;
           int64_t batch_next_index = next_index;

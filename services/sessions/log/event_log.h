@@ -51,9 +51,12 @@ class EventLog {
   absl::StatusOr<v1::ListSessionsResponse> ListSessions(
       const v1::ListSessionsRequest& request);
 
-  // Validates, then appends in one transaction with concurrent batches.
+  // Validates, then appends in one transaction with concurrent batches. A
+  // batch still queued when `commit_by` passes (its caller has given up) is
+  // not written and answers DEADLINE_EXCEEDED.
   absl::StatusOr<std::vector<v1::EventAck>> Append(
-      std::vector<v1::Event> events, const std::string& recorded_by);
+      std::vector<v1::Event> events, const std::string& recorded_by,
+      absl::Time commit_by = absl::InfiniteFuture());
 
   // Events by global index from `from_index`, at most `limit`.
   absl::StatusOr<std::vector<v1::Event>> EventsFrom(int64_t from_index,
@@ -84,6 +87,7 @@ class EventLog {
   struct PendingBatch {
     std::vector<v1::Event> events;
     std::string recorded_by;
+    absl::Time commit_by = absl::InfiniteFuture();
     absl::StatusOr<std::vector<v1::EventAck>> result;
     absl::Notification done;
   };

@@ -50,6 +50,21 @@ TEST_P(ConformanceTest, AppendedEventsReadBackInOrderWithTheirChain) {
   EXPECT_EQ(verified->events_checked(), 3);
 }
 
+TEST_P(ConformanceTest, ABatchWhoseCallerGaveUpIsNotWritten) {
+  const std::string session_id = SeedOneSession();
+  const std::vector<v1::Event> batch = {PainEvent(session_id, 4)};
+  auto late = log_->Append(batch, "nurse-1", absl::Now() - absl::Seconds(1));
+  EXPECT_EQ(late.status().code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_THAT(std::string(late.status().message()),
+              HasSubstr("nothing of it was written"));
+  EXPECT_EQ(log_->TreeSize(), 0);
+  // The retry the client makes is a first write, not a replay.
+  auto retried = log_->Append(batch, "nurse-1", absl::Now() + absl::Hours(1));
+  ASSERT_TRUE(retried.ok()) << retried.status();
+  EXPECT_FALSE((*retried)[0].replayed());
+  EXPECT_EQ(log_->TreeSize(), 1);
+}
+
 TEST_P(ConformanceTest, ABatchWithOneBadEventWritesNothing) {
   const std::string session_id = SeedOneSession();
   std::vector<v1::Event> batch = {PainEvent(session_id, 4),

@@ -24,9 +24,12 @@ class Recorder {
     absl::MutexLock lock(&mu_);
     if (status.ok()) {
       latencies_us_.push_back(absl::ToInt64Microseconds(latency));
-    } else if (errors_++ == 0) {
-      first_error_ =
-          absl::StrCat(status.error_code(), ": ", status.error_message());
+    } else {
+      ++errors_by_code_[status.error_code()];
+      if (errors_++ == 0) {
+        first_error_ =
+            absl::StrCat(status.error_code(), ": ", status.error_message());
+      }
     }
   }
   LoadResult Result(absl::Duration measured) {
@@ -35,6 +38,7 @@ class Recorder {
     r.calls = static_cast<int64_t>(latencies_us_.size());
     r.errors = errors_;
     r.first_error = first_error_;
+    r.errors_by_code = errors_by_code_;
     r.calls_per_s = r.calls / absl::ToDoubleSeconds(measured);
     std::sort(latencies_us_.begin(), latencies_us_.end());
     auto at = [&](double q) {
@@ -55,6 +59,7 @@ class Recorder {
   std::vector<int64_t> latencies_us_ ABSL_GUARDED_BY(mu_);
   int64_t errors_ ABSL_GUARDED_BY(mu_) = 0;
   std::string first_error_ ABSL_GUARDED_BY(mu_);
+  std::map<int, int64_t> errors_by_code_ ABSL_GUARDED_BY(mu_);
 };
 
 // One call: owns its context and buffers until its callback has run.

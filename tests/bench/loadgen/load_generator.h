@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -33,7 +34,8 @@ struct LoadResult {
   int64_t calls = 0;   // completed OK
   int64_t errors = 0;  // completed with a non-OK status
   std::string first_error;
-  double calls_per_s = 0;  // OK calls over the measured time
+  std::map<int, int64_t> errors_by_code;  // grpc::StatusCode -> calls
+  double calls_per_s = 0;                 // OK calls over the measured time
   absl::Duration p50, p90, p99, p999;
 };
 
