@@ -22,6 +22,12 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> UpstreamChannel(
   }
   grpc::ChannelArguments args;
   args.SetServiceConfigJSON(R"({"loadBalancingConfig":[{"round_robin":{}}]})");
+  // Every call refused while sessions is unreachable is a pump that cannot
+  // start; gRPC's default reconnect backoff (growing to 120 s) would keep
+  // refusing long after a restarted pod is back. A connect attempt per
+  // second to a dead address is cheap.
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
   return grpc::CreateCustomChannel(target, credentials, args);
 }
 

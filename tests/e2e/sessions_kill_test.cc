@@ -3,12 +3,9 @@
 // sessions server is SIGKILLed and restarted 20 times on the same port. Every
 // event a pump logged (Log() returned OK) arrives exactly once and in order,
 // every chain verifies, and every outbox drains.
-#include <arpa/inet.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -23,6 +20,7 @@
 #include "services/common/token_signer.h"
 #include "services/sessions/store/store_test_fixture.h"
 #include "tests/integration/server_process.h"
+#include "tests/testing/free_port.h"
 
 namespace kip {
 namespace {
@@ -34,18 +32,6 @@ constexpr int kPumps = 3;
 constexpr int kRestarts = 20;
 constexpr int kMaxEventsPerPump = 50000;  // a bound, not expected to be hit
 
-int FreePort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
-
 TEST(SessionsKillTest, PumpsLoseNothingThroughTwentySigkills) {
   ::kip::testing::KeyPair keys = ::kip::testing::NewEcP256KeyPair();
   auto signer = *TokenSigner::FromPrivateKeyPem(keys.private_pem);
@@ -54,7 +40,7 @@ TEST(SessionsKillTest, PumpsLoseNothingThroughTwentySigkills) {
                          absl::Now() + absl::Hours(1), std::nullopt});
   };
   const std::string dir = getenv("TEST_TMPDIR");
-  const int port = FreePort();
+  const int port = ::kip::testing::FreeLoopbackPort();
   const std::string address = absl::StrCat("127.0.0.1:", port);
   const std::vector<std::string> args = {
       "--auth_public_key=" +

@@ -12,8 +12,8 @@
 #include "kip/sessions/v1/sessions.grpc.pb.h"
 #include "services/common/testing/test_pki.h"
 #include "services/common/token_signer.h"
-#include "services/sessions/store/row_codec.h"
 #include "services/sessions/store/store_test_fixture.h"
+#include "tests/integration/running_session.h"
 #include "tests/integration/server_process.h"
 
 namespace kip {
@@ -84,32 +84,10 @@ class DosingServerTest : public ::testing::Test {
   std::string RunningSession() {
     auto stub = sv1::SessionLogService::NewStub(grpc::CreateChannel(
         sessions_->address(), grpc::InsecureChannelCredentials()));
-    sv1::CreateStudyRequest study;
-    *study.mutable_study() = sessions::testing::MakeStudy("S1");
-    study.mutable_study()->add_protocol_ids("bosma-2018");
-    sv1::CreateStudyResponse created;
-    EXPECT_TRUE(stub->CreateStudy(As("clinician").get(), study, &created).ok());
-    sv1::EnrollPatientRequest enroll;
-    *enroll.mutable_patient() = sessions::testing::MakePatient("S1", "P1");
-    sv1::EnrollPatientResponse enrolled;
-    EXPECT_TRUE(
-        stub->EnrollPatient(As("clinician").get(), enroll, &enrolled).ok());
-    sv1::StartSessionRequest start;
-    *start.mutable_session() = sessions::testing::MakeSession("S1", "P1");
-    start.mutable_session()->set_protocol_id("bosma-2018");
-    sv1::StartSessionResponse started;
-    EXPECT_TRUE(stub->StartSession(As("device").get(), start, &started).ok());
-    sv1::AppendEventsRequest append;
-    sv1::Event* event = append.add_events();
-    event->set_event_id(sessions::testing::NewUuid());
-    event->set_session_id(started.session().session_id());
-    *event->mutable_device_time() =
-        sessions::ToTimestamp(absl::Now() - absl::Hours(2));
-    event->mutable_infusion_started()->set_rate_mg_per_h(35);
-    event->mutable_infusion_started()->set_concentration_mg_per_ml(1);
-    sv1::AppendEventsResponse acks;
-    EXPECT_TRUE(stub->AppendEvents(As("device").get(), append, &acks).ok());
-    return started.session().session_id();
+    auto session_id = testing::StartSessionWith70MgReceived(
+        *stub, [this](const std::string& role) { return As(role); });
+    EXPECT_TRUE(session_id.ok()) << session_id.status();
+    return session_id.value_or("");
   }
 
   std::unique_ptr<TokenSigner> signer_;

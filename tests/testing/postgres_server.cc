@@ -1,7 +1,5 @@
 #include "tests/testing/postgres_server.h"
 
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -11,21 +9,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/sessions/store/pg_conn.h"
+#include "tests/testing/free_port.h"
 
 namespace kip::testing {
 namespace {
-
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
 
 std::string PostgresBinDir() {
   const std::filesystem::path root = "/usr/lib/postgresql";
@@ -71,7 +58,7 @@ absl::StatusOr<std::string> StartOwnServer() {
     }
     as_user = "runuser -u postgres -- ";
   }
-  const int port = FreePort();
+  const int port = FreeLoopbackPort();
   const std::string init =
       absl::StrCat(as_user, "'", bin, "/initdb' -D '", dir,
                    "/data' -A trust -U kip >'", dir, "/initdb.log' 2>&1");
