@@ -149,7 +149,12 @@ TEST(BackpressureTest, AFloodIsRefusedOrSlowedAndMemoryStaysBounded) {
   // passed may be (the log drops a batch whose caller has given up before
   // it commits, and a retry with the same event ids would be a replay).
   sv1::GetCheckpointResponse checkpoint;
-  ASSERT_TRUE(stub->GetCheckpoint(as("clinician").get(), {}, &checkpoint).ok());
+  {
+    const grpc::Status got =
+        stub->GetCheckpoint(as("clinician").get(), {}, &checkpoint);
+    ASSERT_TRUE(got.ok()) << got.error_message() << "\nserver log:\n"
+                          << server->ReadLog();
+  }
   std::printf(
       "log: %ld events = %ld acknowledged batches + %ld of %ld "
       "timed out\n",

@@ -119,7 +119,12 @@ TEST(StuckClientsTest, StuckStreamsAreCancelledAndExpiredCallsDropped) {
   // Unary calls still answer; calls already past their deadline are dropped.
   const absl::Time unary_start = absl::Now();
   sv1::GetCheckpointResponse checkpoint;
-  ASSERT_TRUE(stub->GetCheckpoint(as("clinician").get(), {}, &checkpoint).ok());
+  {
+    const grpc::Status got =
+        stub->GetCheckpoint(as("clinician").get(), {}, &checkpoint);
+    ASSERT_TRUE(got.ok()) << got.error_message() << "\nserver log:\n"
+                          << server->ReadLog();
+  }
   EXPECT_LT(absl::Now() - unary_start, absl::Seconds(2));
   for (int i = 0; i < 100; ++i) {
     sv1::AppendEventsRequest late;
@@ -132,7 +137,12 @@ TEST(StuckClientsTest, StuckStreamsAreCancelledAndExpiredCallsDropped) {
               grpc::StatusCode::DEADLINE_EXCEEDED);
   }
   sv1::GetCheckpointResponse after_late;
-  ASSERT_TRUE(stub->GetCheckpoint(as("clinician").get(), {}, &after_late).ok());
+  {
+    const grpc::Status got =
+        stub->GetCheckpoint(as("clinician").get(), {}, &after_late);
+    ASSERT_TRUE(got.ok()) << got.error_message() << "\nserver log:\n"
+                          << server->ReadLog();
+  }
   EXPECT_EQ(after_late.tree_size(), checkpoint.tree_size())
       << "an expired call was written";
 

@@ -110,6 +110,14 @@ class FoundationTest : public ::testing::Test {
   }
 
   static std::vector<std::string> Methods(const AccessPolicy& policy) {
+    // References keep each service's .pb.o, which registers the descriptors,
+    // in a statically linked test binary (--config=tsan links statically).
+    for (const auto* linked :
+         {kip::dosing::v1::PlanCourseRequest::descriptor(),
+          kip::sessions::v1::AppendEventsRequest::descriptor(),
+          kip::analytics::v1::RunMetaAnalysisRequest::descriptor()}) {
+      EXPECT_NE(linked, nullptr);
+    }
     const auto* service =
         google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
             policy.service());
