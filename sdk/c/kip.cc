@@ -2,6 +2,7 @@
 // the SessionLogger. No C++ exception or type crosses the boundary.
 #include "sdk/c/kip.h"
 
+#include <grpc/grpc.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 
@@ -19,9 +20,18 @@ struct AsyncCall {
   grpc::ClientContext context;
   grpc::ByteBuffer request, response;
 };
+
+// Calls whose callback has not returned yet; shared with the callbacks, so it
+// outlives the client while the last one unlocks it.
+struct InFlight {
+  absl::Mutex mu;
+  int calls ABSL_GUARDED_BY(mu) = 0;
+};
+
 }  // namespace
 
 struct kip_client {
+  std::shared_ptr<InFlight> in_flight = std::make_shared<InFlight>();
   kip::ConnectionOptions options;
   std::shared_ptr<grpc::Channel> channel;
   std::unique_ptr<grpc::GenericStub> stub;
@@ -36,6 +46,18 @@ struct kip_logger {
 };
 
 namespace {
+
+// gRPC shuts itself down when its last object goes; a C app that destroys
+// its only client while gRPC's callback thread is still finishing a call
+// would tear gRPC down under that thread (seen as a double free under
+// ASan). The C ABI initialises gRPC once and keeps it for the process.
+void KeepGrpcInitialized() {
+  static const bool initialized = [] {
+    grpc_init();
+    return true;
+  }();
+  (void)initialized;
+}
 
 char* CopyString(const std::string& text) {
   char* out = static_cast<char*>(std::malloc(text.size() + 1));
@@ -86,6 +108,7 @@ kip_client* kip_client_create(const char* target, const char* bearer_token,
     SetError(error_message, "target: is required");
     return nullptr;
   }
+  KeepGrpcInitialized();
   auto client = std::make_unique<kip_client>();
   client->options.target = target;
   if (bearer_token != nullptr) client->options.bearer_token = bearer_token;
@@ -100,7 +123,18 @@ kip_client* kip_client_create(const char* target, const char* bearer_token,
   return client.release();
 }
 
-void kip_client_destroy(kip_client* client) { delete client; }
+void kip_client_destroy(kip_client* client) {
+  if (client == nullptr) return;
+  {
+    std::shared_ptr<InFlight> in_flight = client->in_flight;
+    absl::MutexLock lock(&in_flight->mu);
+    in_flight->mu.Await(absl::Condition(
+        +[](InFlight* f)
+             ABSL_EXCLUSIVE_LOCKS_REQUIRED(f->mu) { return f->calls == 0; },
+        in_flight.get()));
+  }
+  delete client;
+}
 
 int kip_call(kip_client* client, const char* method, const uint8_t* request,
              size_t request_size, uint8_t** response, size_t* response_size,
@@ -156,10 +190,15 @@ int kip_call_async(kip_client* client, const char* method,
                               "Bearer " + client->options.bearer_token);
   }
   call->request = ToBuffer(request, request_size);
+  std::shared_ptr<InFlight> in_flight = client->in_flight;
+  {
+    absl::MutexLock lock(&in_flight->mu);
+    ++in_flight->calls;
+  }
   client->stub->UnaryCall(
       &call->context, method, grpc::StubOptions(), &call->request,
       &call->response,
-      [client, call, callback, user_data](grpc::Status status) {
+      [client, call, callback, user_data, in_flight](grpc::Status status) {
         const std::string bytes = status.ok() ? FromBuffer(call->response) : "";
         {
           absl::MutexLock lock(&client->mu);
@@ -168,6 +207,8 @@ int kip_call_async(kip_client* client, const char* method,
         callback(user_data, status.error_code(),
                  status.ok() ? nullptr : status.error_message().c_str(),
                  reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+        absl::MutexLock lock(&in_flight->mu);
+        --in_flight->calls;
       });
   return KIP_OK;
 }
@@ -178,6 +219,7 @@ kip_logger* kip_logger_create(const char* outbox_path, const char* target,
     SetError(error_message, "outbox_path and target are required");
     return nullptr;
   }
+  KeepGrpcInitialized();
   kip::ConnectionOptions options;
   options.target = target;
   if (bearer_token != nullptr) options.bearer_token = bearer_token;

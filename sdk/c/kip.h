@@ -49,7 +49,11 @@ void kip_free(void* pointer);
 kip_client* kip_client_create(const char* target, const char* bearer_token,
                               const char* root_certs_pem, int deadline_ms,
                               char** error_message);
-/* Destroy only after every asynchronous callback of the client has run. */
+/* Waits for the client's calls in flight to finish (their callbacks have
+ * returned), then releases it. Never call it from inside a callback.
+ * Create a client once and keep it for the life of the app: destroying the
+ * last client while another KIP object starts calling has crashed inside
+ * gRPC 1.51's completion queues (about 1 run in 10 under ThreadSanitizer). */
 void kip_client_destroy(kip_client* client);
 
 /* A unary call. `method` is the full name, e.g.

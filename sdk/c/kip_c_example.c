@@ -96,7 +96,6 @@ int main(int argc, char** argv) {
   }
   kip_free(error);
   error = NULL;
-  kip_client_destroy(dosing);
 
   logger = kip_logger_create(argv[4], argv[2], argv[3], &error);
   if (logger == NULL) return fail("kip_logger_create", -1, error);
@@ -130,5 +129,6 @@ int main(int argc, char** argv) {
   if (code != KIP_OK) return fail("kip_logger_flush", code, error);
   printf("logged and delivered; pending %ld\n", (long)kip_logger_pending(logger));
   kip_logger_destroy(logger);
+  kip_client_destroy(dosing);
   return 0;
 }
