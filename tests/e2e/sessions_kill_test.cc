@@ -19,6 +19,7 @@
 #include "services/common/testing/test_pki.h"
 #include "services/common/token_signer.h"
 #include "services/sessions/store/store_test_fixture.h"
+#include "tests/integration/running_session.h"
 #include "tests/integration/server_process.h"
 #include "tests/testing/free_port.h"
 
@@ -60,15 +61,10 @@ TEST(SessionsKillTest, PumpsLoseNothingThroughTwentySigkills) {
     c->AddMetadata("authorization", "Bearer " + token(role));
     return c;
   };
-  sv1::CreateStudyRequest study;
-  *study.mutable_study() = sessions::testing::MakeStudy("S1");
-  sv1::CreateStudyResponse created;
-  ASSERT_TRUE(stub->CreateStudy(as("clinician").get(), study, &created).ok());
-  sv1::EnrollPatientRequest enroll;
-  *enroll.mutable_patient() = sessions::testing::MakePatient("S1", "P1");
-  sv1::EnrollPatientResponse enrolled;
-  ASSERT_TRUE(
-      stub->EnrollPatient(as("clinician").get(), enroll, &enrolled).ok());
+  const ::kip::testing::ContextForRole as_role = [&](const std::string& role) {
+    return as(role);
+  };
+  ASSERT_TRUE(::kip::testing::CreateStudyS1WithPatientP1(*stub, as_role).ok());
 
   // The pumps.
   std::vector<std::unique_ptr<SessionLogger>> loggers;

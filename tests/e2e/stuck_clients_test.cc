@@ -17,6 +17,7 @@
 #include "services/common/testing/test_pki.h"
 #include "services/common/token_signer.h"
 #include "services/sessions/store/store_test_fixture.h"
+#include "tests/integration/running_session.h"
 #include "tests/integration/server_process.h"
 
 namespace kip {
@@ -61,25 +62,18 @@ TEST(StuckClientsTest, StuckStreamsAreCancelledAndExpiredCallsDropped) {
     c->AddMetadata("authorization", "Bearer " + token(role));
     return c;
   };
-  sv1::CreateStudyRequest study;
-  *study.mutable_study() = sessions::testing::MakeStudy("S1");
-  sv1::CreateStudyResponse created;
-  ASSERT_TRUE(stub->CreateStudy(as("clinician").get(), study, &created).ok());
-  sv1::EnrollPatientRequest enroll;
-  *enroll.mutable_patient() = sessions::testing::MakePatient("S1", "P1");
-  sv1::EnrollPatientResponse enrolled;
-  ASSERT_TRUE(
-      stub->EnrollPatient(as("clinician").get(), enroll, &enrolled).ok());
-  sv1::StartSessionRequest start;
-  *start.mutable_session() = sessions::testing::MakeSession("S1", "P1");
-  sv1::StartSessionResponse started;
-  ASSERT_TRUE(stub->StartSession(as("device").get(), start, &started).ok());
+  const ::kip::testing::ContextForRole as_role = [&](const std::string& role) {
+    return as(role);
+  };
+  ASSERT_TRUE(::kip::testing::CreateStudyS1WithPatientP1(*stub, as_role).ok());
+  const absl::StatusOr<std::string> started =
+      ::kip::testing::StartSessionOfP1(*stub, as_role);
+  ASSERT_TRUE(started.ok()) << started.status();
   // ~6 MB of events: far more than any HTTP/2 window holds.
   for (int b = 0; b < 40; ++b) {
     sv1::AppendEventsRequest batch;
     for (int i = 0; i < 1000; ++i) {
-      *batch.add_events() =
-          sessions::testing::PainEvent(started.session().session_id(), 5);
+      *batch.add_events() = sessions::testing::PainEvent(*started, 5);
       batch.mutable_events(i)->mutable_note()->set_text(std::string(100, 'n'));
     }
     sv1::AppendEventsResponse acks;
@@ -128,8 +122,7 @@ TEST(StuckClientsTest, StuckStreamsAreCancelledAndExpiredCallsDropped) {
   EXPECT_LT(absl::Now() - unary_start, absl::Seconds(2));
   for (int i = 0; i < 100; ++i) {
     sv1::AppendEventsRequest late;
-    *late.add_events() =
-        sessions::testing::PainEvent(started.session().session_id(), 1);
+    *late.add_events() = sessions::testing::PainEvent(*started, 1);
     sv1::AppendEventsResponse ack;
     EXPECT_EQ(stub->AppendEvents(as("device", absl::Milliseconds(-1)).get(),
                                  late, &ack)

@@ -17,11 +17,13 @@ absl::Status Failed(const std::string& what, const grpc::Status& status) {
 
 }  // namespace
 
-absl::StatusOr<std::string> StartSessionWith70MgReceived(
-    sv1::SessionLogService::Stub& stub, const ContextForRole& as) {
+absl::Status CreateStudyS1WithPatientP1(sv1::SessionLogService::Stub& stub,
+                                        const ContextForRole& as,
+                                        const std::string& protocol_id) {
   sv1::CreateStudyRequest study;
   *study.mutable_study() = sessions::testing::MakeStudy("S1");
-  study.mutable_study()->add_protocol_ids("bosma-2018");
+  if (!protocol_id.empty())
+    study.mutable_study()->add_protocol_ids(protocol_id);
   sv1::CreateStudyResponse created;
   grpc::Status status =
       stub.CreateStudy(as("clinician").get(), study, &created);
@@ -31,24 +33,43 @@ absl::StatusOr<std::string> StartSessionWith70MgReceived(
   sv1::EnrollPatientResponse enrolled;
   status = stub.EnrollPatient(as("clinician").get(), enroll, &enrolled);
   if (!status.ok()) return Failed("EnrollPatient", status);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> StartSessionOfP1(sv1::SessionLogService::Stub& stub,
+                                             const ContextForRole& as,
+                                             const std::string& protocol_id) {
   sv1::StartSessionRequest start;
   *start.mutable_session() = sessions::testing::MakeSession("S1", "P1");
-  start.mutable_session()->set_protocol_id("bosma-2018");
+  if (!protocol_id.empty())
+    start.mutable_session()->set_protocol_id(protocol_id);
   sv1::StartSessionResponse started;
-  status = stub.StartSession(as("device").get(), start, &started);
+  const grpc::Status status =
+      stub.StartSession(as("device").get(), start, &started);
   if (!status.ok()) return Failed("StartSession", status);
+  return started.session().session_id();
+}
+
+absl::StatusOr<std::string> StartSessionWith70MgReceived(
+    sv1::SessionLogService::Stub& stub, const ContextForRole& as) {
+  absl::Status created = CreateStudyS1WithPatientP1(stub, as, "bosma-2018");
+  if (!created.ok()) return created;
+  absl::StatusOr<std::string> session_id =
+      StartSessionOfP1(stub, as, "bosma-2018");
+  if (!session_id.ok()) return session_id.status();
   sv1::AppendEventsRequest append;
   sv1::Event* event = append.add_events();
   event->set_event_id(sessions::testing::NewUuid());
-  event->set_session_id(started.session().session_id());
+  event->set_session_id(*session_id);
   *event->mutable_device_time() =
       sessions::ToTimestamp(absl::Now() - absl::Hours(2));
   event->mutable_infusion_started()->set_rate_mg_per_h(35);
   event->mutable_infusion_started()->set_concentration_mg_per_ml(1);
   sv1::AppendEventsResponse acks;
-  status = stub.AppendEvents(as("device").get(), append, &acks);
+  const grpc::Status status =
+      stub.AppendEvents(as("device").get(), append, &acks);
   if (!status.ok()) return Failed("AppendEvents", status);
-  return started.session().session_id();
+  return *session_id;
 }
 
 }  // namespace kip::testing

@@ -18,6 +18,17 @@ namespace kip::testing {
 using ContextForRole =
     std::function<std::unique_ptr<grpc::ClientContext>(const std::string&)>;
 
+// Creates study S1 (allowing `protocol_id` when not empty) and enrolls
+// patient P1 in it.
+absl::Status CreateStudyS1WithPatientP1(
+    kip::sessions::v1::SessionLogService::Stub& stub, const ContextForRole& as,
+    const std::string& protocol_id = "");
+
+// Starts a session of S1/P1 as a device; returns its id.
+absl::StatusOr<std::string> StartSessionOfP1(
+    kip::sessions::v1::SessionLogService::Stub& stub, const ContextForRole& as,
+    const std::string& protocol_id = "");
+
 // Creates study S1 (protocol bosma-2018), patient P1 and a session whose
 // pump started at 35 mg/h two hours ago: 70 mg received by now. Returns the
 // session id.
