@@ -1,5 +1,5 @@
 // Slow and stuck clients and expired deadlines do not pin the server: with
-// --max_open_streams=4 and --stream_stall_timeout=1s, four researchers open a
+// --max_open_streams=4 and --stream_stall_timeout=4s, four researchers open a
 // large stream and never read it; a fifth is refused (RESOURCE_EXHAUSTED)
 // while they hold their slots, unary calls still answer, calls that arrive
 // with an expired deadline are dropped at once, and once the stalls time out
@@ -38,6 +38,11 @@ int Threads(pid_t pid) {
   return -1;
 }
 
+// Long enough that, on a loaded CI machine, the four stuck streams are all
+// still held while the fifth is tried and the unary calls are made (with 1 s,
+// one stream had timed out already in a CI run).
+constexpr absl::Duration kStall = absl::Seconds(4);
+
 TEST(StuckClientsTest, StuckStreamsAreCancelledAndExpiredCallsDropped) {
   ::kip::testing::KeyPair keys = ::kip::testing::NewEcP256KeyPair();
   auto signer = *TokenSigner::FromPrivateKeyPem(keys.private_pem);
@@ -49,7 +54,8 @@ TEST(StuckClientsTest, StuckStreamsAreCancelledAndExpiredCallsDropped) {
       "services/sessions/sessions_server",
       {"--auth_public_key=" +
            ::kip::testing::WriteTempFile("auth.pub", keys.public_pem),
-       "--call_log=false", "--max_open_streams=4", "--stream_stall_timeout=1s",
+       "--call_log=false", "--max_open_streams=4",
+       absl::StrCat("--stream_stall_timeout=", absl::FormatDuration(kStall)),
        absl::StrCat("--data_dir=", getenv("TEST_TMPDIR"), "/log")},
       "sessions");
   ASSERT_TRUE(server.ok()) << server.status();
@@ -94,12 +100,14 @@ TEST(StuckClientsTest, StuckStreamsAreCancelledAndExpiredCallsDropped) {
   small_window.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
   auto stuck_stub = sv1::SessionLogService::NewStub(grpc::CreateCustomChannel(
       server->address(), grpc::InsecureChannelCredentials(), small_window));
+  const absl::Time first_stuck = absl::Now();
   for (int i = 0; i < 4; ++i) {
     // A deadline well past the stall timeout: the server must act first.
-    stuck_contexts.push_back(as("researcher", absl::Seconds(20)));
+    stuck_contexts.push_back(as("researcher", absl::Seconds(40)));
     stuck.push_back(stuck_stub->StreamEvents(stuck_contexts.back().get(), all));
     stuck.back()->WaitForInitialMetadata();
   }
+  const absl::Time last_stuck = absl::Now();
   absl::SleepFor(absl::Milliseconds(300));
   // A fifth is refused while they hold the slots.
   {
@@ -120,6 +128,10 @@ TEST(StuckClientsTest, StuckStreamsAreCancelledAndExpiredCallsDropped) {
                           << server->ReadLog();
   }
   EXPECT_LT(absl::Now() - unary_start, absl::Seconds(2));
+  // Otherwise a stream may already have been released, and the checks above
+  // proved less than they say.
+  EXPECT_LT(absl::Now() - first_stuck, kStall)
+      << "too slow a machine for this stall timeout";
   for (int i = 0; i < 100; ++i) {
     sv1::AppendEventsRequest late;
     *late.add_events() = sessions::testing::PainEvent(*started, 1);
@@ -140,7 +152,7 @@ TEST(StuckClientsTest, StuckStreamsAreCancelledAndExpiredCallsDropped) {
       << "an expired call was written";
 
   // The stalls time out: the server cancels the stuck streams.
-  absl::SleepFor(absl::Seconds(3));
+  absl::SleepFor(last_stuck + kStall + absl::Seconds(2) - absl::Now());
   for (auto& reader : stuck) {
     sv1::StreamEventsResponse message;
     while (reader->Read(&message)) {
