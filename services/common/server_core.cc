@@ -11,6 +11,7 @@
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "services/common/call_log_interceptor.h"
 #include "services/common/file_util.h"
@@ -72,6 +73,9 @@ absl::StatusOr<std::unique_ptr<ServerCore>> ServerCore::Start(
   if (!credentials.ok()) return credentials.status();
 
   SetStreamLimits({options.max_open_streams, options.stream_stall_timeout});
+  absl::SetMutexDeadlockDetectionMode(options.mutex_deadlock_detection
+                                          ? absl::OnDeadlockCycle::kAbort
+                                          : absl::OnDeadlockCycle::kIgnore);
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;

@@ -51,6 +51,9 @@ ABSL_FLAG(int32_t, max_open_streams, 64,
           "more are refused with RESOURCE_EXHAUSTED");
 ABSL_FLAG(absl::Duration, stream_stall_timeout, absl::Seconds(30),
           "cancel a stream whose client has not taken a message for this long");
+ABSL_FLAG(bool, mutex_deadlock_detection, false,
+          "abort on a lock-order cycle among absl mutexes (debugging; costs "
+          "CPU on every lock)");
 ABSL_FLAG(int32_t, memory_quota_mb, 512,
           "memory gRPC may use for all calls' buffers; beyond it calls are "
           "refused with RESOURCE_EXHAUSTED");
@@ -94,6 +97,8 @@ absl::StatusOr<ServerOptions> ServerOptionsFromFlags(
   options.memory_quota_mb = absl::GetFlag(FLAGS_memory_quota_mb);
   options.max_open_streams = absl::GetFlag(FLAGS_max_open_streams);
   options.stream_stall_timeout = absl::GetFlag(FLAGS_stream_stall_timeout);
+  options.mutex_deadlock_detection =
+      absl::GetFlag(FLAGS_mutex_deadlock_detection);
   if (options.max_open_streams < 1) {
     return absl::InvalidArgumentError("--max_open_streams must be >= 1");
   }

@@ -44,6 +44,9 @@ struct ServerOptions {
   // cancelled.
   int max_open_streams = 64;
   absl::Duration stream_stall_timeout = absl::Seconds(30);
+  // Abseil's lock-order graph: a debugging aid that takes a global lock on
+  // every mutex acquisition (a few % of a small RPC's CPU), so off by default.
+  bool mutex_deadlock_detection = false;
 };
 
 // Reads the shared flags (--listen, --tls_cert, --tls_key, --client_ca,

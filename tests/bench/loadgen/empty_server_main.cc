@@ -1,8 +1,7 @@
-// empty_server: the ceiling of the load benchmarks. It answers every method
-// with an empty message at once, on the same gRPC build, thread model and
-// loopback as the KIP servers, so "figure / ceiling" is what a KIP handler
-// costs over gRPC itself.
-#include <grpcpp/generic/async_generic_service.h>
+// empty_server: the ceiling of the load benchmarks. It answers
+// /kip.bench.Empty/Call with an empty message at once, through the same gRPC
+// build, callback API and unary reactor as the KIP servers, so "figure /
+// ceiling" is what a KIP handler costs over gRPC itself.
 #include <grpcpp/grpcpp.h>
 
 #include <cstdio>
@@ -10,37 +9,20 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "kip/bench/empty.grpc.pb.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:0", "host:port");
 ABSL_FLAG(std::string, port_file, "", "write the bound port here");
 
 namespace {
 
-// Reads the request, answers with nothing, finishes OK.
-class EmptyReactor final : public grpc::ServerGenericBidiReactor {
- public:
-  EmptyReactor() {
-    grpc::Slice empty("");
-    response_ = grpc::ByteBuffer(&empty, 1);
-    StartRead(&request_);
-  }
-  void OnReadDone(bool ok) override {
-    if (!ok) {
-      Finish(grpc::Status::OK);
-      return;
-    }
-    StartWriteAndFinish(&response_, grpc::WriteOptions(), grpc::Status::OK);
-  }
-  void OnDone() override { delete this; }
-
- private:
-  grpc::ByteBuffer request_, response_;
-};
-
-class EmptyService final : public grpc::CallbackGenericService {
-  grpc::ServerGenericBidiReactor* CreateReactor(
-      grpc::GenericCallbackServerContext*) override {
-    return new EmptyReactor;
+class EmptyService final : public kip::bench::Empty::CallbackService {
+  grpc::ServerUnaryReactor* Call(grpc::CallbackServerContext* context,
+                                 const kip::bench::Nothing*,
+                                 kip::bench::Nothing*) override {
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    reactor->Finish(grpc::Status::OK);
+    return reactor;
   }
 };
 
@@ -53,7 +35,7 @@ int main(int argc, char** argv) {
   grpc::ServerBuilder builder;
   builder.AddListeningPort(absl::GetFlag(FLAGS_listen),
                            grpc::InsecureServerCredentials(), &port);
-  builder.RegisterCallbackGenericService(&service);
+  builder.RegisterService(&service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
     std::fprintf(stderr, "empty_server: cannot listen\n");

@@ -6,6 +6,7 @@
 // empty handler; p99 under 5 ms at half of peak.
 #include <grpcpp/grpcpp.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <memory>
@@ -13,6 +14,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
 #include "kip/analytics/v1/analytics.pb.h"
 #include "kip/dosing/v1/dosing.pb.h"
@@ -21,10 +23,13 @@
 #include "services/common/token_signer.h"
 #include "services/sessions/store/store_test_fixture.h"
 #include "tests/bench/loadgen/load_generator.h"
+#include "tests/bench/loadgen/platform_floor.h"
 #include "tests/integration/server_process.h"
 
 ABSL_FLAG(double, seconds, 3, "measuring time per figure");
 ABSL_FLAG(int, concurrency, 8, "calls in flight at peak");
+ABSL_FLAG(std::string, only, "",
+          "run only the workloads whose name contains this (e.g. PlanCourse)");
 
 namespace kip {
 namespace {
@@ -58,13 +63,40 @@ LoadResult RunOrDie(LoadSpec spec) {
   return *result;
 }
 
-// Peak (closed loop), then half of that peak (open loop).
-std::pair<LoadResult, LoadResult> Measure(LoadSpec spec) {
-  spec.concurrency = absl::GetFlag(FLAGS_concurrency);
+// The machine's speed drifts within a run (a shared, virtualised host), so
+// the ceiling is measured beside each workload: rounds alternate the empty
+// handler and the workload, and each figure is the median round. Then the
+// latency at half of the workload's own peak (open loop).
+constexpr int kRounds = 3;
+
+struct Figures {
+  LoadResult peak;  // the median round
+  double ceiling_calls_per_s = 0;
+  LoadResult half;
+};
+
+Figures Measure(LoadSpec spec, LoadSpec empty) {
+  spec.concurrency = empty.concurrency = absl::GetFlag(FLAGS_concurrency);
+  spec.duration = empty.duration =
+      absl::Seconds(absl::GetFlag(FLAGS_seconds) / kRounds);
+  std::vector<LoadResult> peaks;
+  std::vector<double> ceilings;
+  for (int round = 0; round < kRounds; ++round) {
+    ceilings.push_back(RunOrDie(empty).calls_per_s);
+    peaks.push_back(RunOrDie(spec));
+  }
+  std::sort(ceilings.begin(), ceilings.end());
+  std::sort(peaks.begin(), peaks.end(),
+            [](const LoadResult& a, const LoadResult& b) {
+              return a.calls_per_s < b.calls_per_s;
+            });
+  Figures figures;
+  figures.peak = peaks[kRounds / 2];
+  figures.ceiling_calls_per_s = ceilings[kRounds / 2];
   spec.duration = absl::Seconds(absl::GetFlag(FLAGS_seconds));
-  const LoadResult peak = RunOrDie(spec);
-  spec.rate_per_s = std::max(1.0, peak.calls_per_s / 2);
-  return {peak, RunOrDie(spec)};
+  spec.rate_per_s = std::max(1.0, figures.peak.calls_per_s / 2);
+  figures.half = RunOrDie(spec);
+  return figures;
 }
 
 std::string MetaRequest() {
@@ -203,36 +235,50 @@ int Main() {
   LoadSpec empty_spec;
   empty_spec.target = empty.address();
   empty_spec.method = "/kip.bench.Empty/Call";
-  const auto [ceiling, ceiling_half] = Measure(empty_spec);
+  empty_spec.bearer_token = token("device");  // the same headers on the wire
 
-  std::printf("\n%d calls in flight, %.0f s per figure, loopback, 2 channels\n",
-              absl::GetFlag(FLAGS_concurrency), absl::GetFlag(FLAGS_seconds));
+  const loadgen::WakeupLatency wakeup = loadgen::MeasureWakeupLatency();
+  std::printf(
+      "\n%d calls in flight, %.0f s per figure (ceiling and workload "
+      "alternating, median of %d), loopback, 2 channels\n",
+      absl::GetFlag(FLAGS_concurrency), absl::GetFlag(FLAGS_seconds), kRounds);
   std::printf("%-24s %10s %10s %7s %12s %10s %10s  %s\n", "workload", "calls/s",
               "ceiling", "ratio", "events/s", "p50@½peak", "p99@½peak", "goal");
-  auto row = [&](const std::string& name, const LoadResult& peak,
-                 const LoadResult& half, int events, const std::string& goal) {
-    std::printf("%-24s %10.0f %10.0f %6.0f%% %12s %8.3fms %8.3fms  %s\n",
-                name.c_str(), peak.calls_per_s, ceiling.calls_per_s,
-                100 * peak.calls_per_s / ceiling.calls_per_s,
-                events > 0
-                    ? absl::StrFormat("%.0f", peak.calls_per_s * events).c_str()
-                    : "",
-                absl::ToDoubleMilliseconds(half.p50),
-                absl::ToDoubleMilliseconds(half.p99), goal.c_str());
+  std::printf("%-24s %10s %10s %7s %12s %8.3fms %8.3fms  %s\n",
+              "thread wake-up (floor)", "", "", "", "",
+              absl::ToDoubleMilliseconds(wakeup.p50),
+              absl::ToDoubleMilliseconds(wakeup.p99),
+              "one thread waking another, 300 us apart");
+  auto row = [&](const std::string& name, const Figures& f, int events,
+                 const std::string& goal) {
+    std::printf(
+        "%-24s %10.0f %10.0f %6.0f%% %12s %8.3fms %8.3fms  %s\n", name.c_str(),
+        f.peak.calls_per_s, f.ceiling_calls_per_s,
+        100 * f.peak.calls_per_s / f.ceiling_calls_per_s,
+        events > 0
+            ? absl::StrFormat("%.0f", f.peak.calls_per_s * events).c_str()
+            : "",
+        absl::ToDoubleMilliseconds(f.half.p50),
+        absl::ToDoubleMilliseconds(f.half.p99), goal.c_str());
+    std::fflush(stdout);
   };
-  row("empty handler", ceiling, ceiling_half, 0, "");
+  auto p99_goal = [](const Figures& f) {
+    return std::string(f.half.p99 < absl::Milliseconds(5) ? "p99 ok"
+                                                          : "p99 OVER 5 ms");
+  };
+  const Figures ceiling = Measure(empty_spec, empty_spec);
+  row("empty handler", ceiling, 0, p99_goal(ceiling));
   for (const Workload& w : workloads) {
-    const auto [peak, half] = Measure(w.spec);
-    std::string goal;
-    const bool p99_ok = half.p99 < absl::Milliseconds(5);
+    if (!absl::StrContains(w.name, absl::GetFlag(FLAGS_only))) continue;
+    const Figures f = Measure(w.spec, empty_spec);
+    std::string goal = p99_goal(f);
     if (w.dosing) {
-      const bool ratio_ok = peak.calls_per_s >= 0.8 * ceiling.calls_per_s;
-      goal = absl::StrCat(ratio_ok ? "ratio ok" : "ratio BELOW 80%", ", ",
-                          p99_ok ? "p99 ok" : "p99 OVER 5 ms");
-    } else {
-      goal = p99_ok ? "p99 ok" : "p99 OVER 5 ms";
+      goal = absl::StrCat(f.peak.calls_per_s >= 0.8 * f.ceiling_calls_per_s
+                              ? "ratio ok"
+                              : "ratio BELOW 80%",
+                          ", ", goal);
     }
-    row(w.name, peak, half, w.events_per_call, goal);
+    row(w.name, f, w.events_per_call, goal);
   }
   return 0;
 }

@@ -83,6 +83,7 @@ int main(int argc, char** argv) {
     }
     kip::loadgen::LoadSpec empty_spec = spec;
     empty_spec.target = empty->address();
+    empty_spec.method = "/kip.bench.Empty/Call";  // same request bytes
     auto measured = kip::loadgen::RunLoad(empty_spec);
     if (!measured.ok()) {
       std::fprintf(stderr, "loadgen: %s\n",

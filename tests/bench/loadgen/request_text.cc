@@ -7,6 +7,7 @@
 #include "google/protobuf/dynamic_message.h"
 #include "google/protobuf/text_format.h"
 #include "kip/analytics/v1/analytics.pb.h"
+#include "kip/bench/empty.pb.h"
 #include "kip/dosing/v1/dosing.pb.h"
 #include "kip/sessions/v1/sessions.pb.h"
 
@@ -18,6 +19,7 @@ absl::StatusOr<std::string> SerializeRequest(const std::string& method,
   (void)kip::dosing::v1::PlanCourseRequest::descriptor();
   (void)kip::sessions::v1::AppendEventsRequest::descriptor();
   (void)kip::analytics::v1::RunMetaAnalysisRequest::descriptor();
+  (void)kip::bench::Nothing::descriptor();
   const size_t slash = method.rfind('/');
   if (method.empty() || method[0] != '/' || slash == 0) {
     return absl::InvalidArgumentError(
