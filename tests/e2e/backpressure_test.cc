@@ -17,12 +17,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "kip/sessions/v1/sessions.grpc.pb.h"
-#include "services/common/testing/test_pki.h"
-#include "services/common/token_signer.h"
 #include "services/sessions/store/store_test_fixture.h"
 #include "tests/bench/loadgen/load_generator.h"
 #include "tests/integration/running_session.h"
 #include "tests/integration/server_process.h"
+#include "tests/integration/test_auth.h"
 
 namespace kip {
 namespace {
@@ -55,17 +54,10 @@ int64_t RssMiB(pid_t pid) {
 }
 
 TEST(BackpressureTest, AFloodIsRefusedOrSlowedAndMemoryStaysBounded) {
-  ::kip::testing::KeyPair keys = ::kip::testing::NewEcP256KeyPair();
-  auto signer = *TokenSigner::FromPrivateKeyPem(keys.private_pem);
-  auto token = [&](const std::string& role) {
-    return *signer.Sign({role + "-1", role, "site-a",
-                         absl::Now() + absl::Hours(1), std::nullopt});
-  };
+  const ::kip::testing::TestAuth auth;
   auto server = ::kip::testing::ServerProcess::Start(
       "services/sessions/sessions_server",
-      {"--auth_public_key=" +
-           ::kip::testing::WriteTempFile("auth.pub", keys.public_pem),
-       "--call_log=false",
+      {auth.PublicKeyFlag(), "--call_log=false",
        absl::StrCat("--data_dir=", getenv("TEST_TMPDIR"), "/log")},
       "sessions");
   ASSERT_TRUE(server.ok()) << server.status();
@@ -73,14 +65,9 @@ TEST(BackpressureTest, AFloodIsRefusedOrSlowedAndMemoryStaysBounded) {
       server->address(), grpc::InsecureChannelCredentials()));
   auto as = [&](const std::string& role,
                 absl::Duration deadline = absl::Seconds(30)) {
-    auto c = std::make_unique<grpc::ClientContext>();
-    c->set_deadline(absl::ToChronoTime(absl::Now() + deadline));
-    c->AddMetadata("authorization", "Bearer " + token(role));
-    return c;
+    return auth.Context(role, deadline);
   };
-  const ::kip::testing::ContextForRole as_role = [&](const std::string& role) {
-    return as(role);
-  };
+  const ::kip::testing::ContextForRole as_role = auth.AsRole();
   ASSERT_TRUE(::kip::testing::CreateStudyS1WithPatientP1(*stub, as_role).ok());
   const absl::StatusOr<std::string> started =
       ::kip::testing::StartSessionOfP1(*stub, as_role);
@@ -101,7 +88,7 @@ TEST(BackpressureTest, AFloodIsRefusedOrSlowedAndMemoryStaysBounded) {
   loadgen::LoadSpec flood;
   flood.target = server->address();
   flood.method = "/kip.sessions.v1.SessionLogService/AppendEvents";
-  flood.bearer_token = token("device");
+  flood.bearer_token = auth.Token("device");
   flood.concurrency = 1000;
   flood.channels = 8;
   flood.duration = absl::Seconds(3);

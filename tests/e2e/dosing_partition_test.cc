@@ -18,10 +18,9 @@
 #include "absl/synchronization/mutex.h"
 #include "kip/dosing/v1/dosing.grpc.pb.h"
 #include "kip/sessions/v1/sessions.grpc.pb.h"
-#include "services/common/testing/test_pki.h"
-#include "services/common/token_signer.h"
 #include "tests/integration/running_session.h"
 #include "tests/integration/server_process.h"
+#include "tests/integration/test_auth.h"
 #include "tests/testing/free_port.h"
 
 namespace kip {
@@ -53,14 +52,9 @@ struct Outcome {
 class DosingPartitionTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ::kip::testing::KeyPair keys = ::kip::testing::NewEcP256KeyPair();
-    signer_ = std::make_unique<TokenSigner>(
-        *TokenSigner::FromPrivateKeyPem(keys.private_pem));
     sessions_address_ =
         absl::StrCat("127.0.0.1:", ::kip::testing::FreeLoopbackPort());
-    const std::string key_arg =
-        "--auth_public_key=" +
-        ::kip::testing::WriteTempFile("auth.pub", keys.public_pem);
+    const std::string key_arg = auth_.PublicKeyFlag();
     sessions_args_ = {
         key_arg, "--listen=" + sessions_address_, "--call_log=false",
         absl::StrCat("--data_dir=", getenv("TEST_TMPDIR"), "/log")};
@@ -84,18 +78,10 @@ class DosingPartitionTest : public ::testing::Test {
   }
 
   std::unique_ptr<grpc::ClientContext> As(const std::string& role) {
-    auto context = std::make_unique<grpc::ClientContext>();
-    context->set_deadline(std::chrono::system_clock::now() +
-                          std::chrono::seconds(20));
-    context->AddMetadata(
-        "authorization",
-        "Bearer " +
-            *signer_->Sign({role + "-1", role, "site-a",
-                            absl::Now() + absl::Hours(1), std::nullopt}));
-    return context;
+    return auth_.Context(role, absl::Seconds(20));
   }
 
-  std::unique_ptr<TokenSigner> signer_;
+  const ::kip::testing::TestAuth auth_;
   std::string sessions_address_;
   std::vector<std::string> sessions_args_;
   std::unique_ptr<ServerProcess> sessions_, dosing_;

@@ -16,10 +16,10 @@
 #include "google/protobuf/text_format.h"
 #include "kip/dosing/v1/dosing.grpc.pb.h"
 #include "kip/sessions/v1/sessions.grpc.pb.h"
-#include "services/common/testing/test_pki.h"
-#include "services/common/token_signer.h"
 #include "services/sessions/store/store_test_fixture.h"
+#include "tests/integration/running_session.h"
 #include "tests/integration/server_process.h"
+#include "tests/integration/test_auth.h"
 
 namespace kip {
 namespace {
@@ -59,11 +59,7 @@ bool ServerComputed(const FieldDescriptor& f) {
 class HostileInputTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    testing::KeyPair keys = testing::NewEcP256KeyPair();
-    signer_ = std::make_unique<TokenSigner>(
-        *TokenSigner::FromPrivateKeyPem(keys.private_pem));
-    const std::string key = "--auth_public_key=" +
-                            testing::WriteTempFile("auth.pub", keys.public_pem);
+    const std::string key = auth_.PublicKeyFlag();
     auto sessions = testing::ServerProcess::Start(
         "services/sessions/sessions_server",
         {key, "--call_log=false",
@@ -80,32 +76,15 @@ class HostileInputTest : public ::testing::Test {
     channel_ = grpc::CreateChannel(sessions_->address(),
                                    grpc::InsecureChannelCredentials());
     stub_ = sv1::SessionLogService::NewStub(channel_);
-    sv1::CreateStudyRequest study;
-    *study.mutable_study() = sessions::testing::MakeStudy("S1");
-    sv1::CreateStudyResponse created;
-    ASSERT_TRUE(
-        stub_->CreateStudy(As("clinician").get(), study, &created).ok());
-    sv1::EnrollPatientRequest enroll;
-    *enroll.mutable_patient() = sessions::testing::MakePatient("S1", "P1");
-    sv1::EnrollPatientResponse enrolled;
-    ASSERT_TRUE(
-        stub_->EnrollPatient(As("clinician").get(), enroll, &enrolled).ok());
-    sv1::StartSessionRequest start;
-    *start.mutable_session() = sessions::testing::MakeSession("S1", "P1");
-    sv1::StartSessionResponse started;
-    ASSERT_TRUE(stub_->StartSession(As("device").get(), start, &started).ok());
-    session_id_ = started.session().session_id();
+    const testing::ContextForRole as = auth_.AsRole(absl::Seconds(20));
+    ASSERT_TRUE(testing::CreateStudyS1WithPatientP1(*stub_, as).ok());
+    absl::StatusOr<std::string> started = testing::StartSessionOfP1(*stub_, as);
+    ASSERT_TRUE(started.ok()) << started.status();
+    session_id_ = *started;
   }
 
   std::unique_ptr<grpc::ClientContext> As(const std::string& role) {
-    auto c = std::make_unique<grpc::ClientContext>();
-    c->set_deadline(std::chrono::system_clock::now() +
-                    std::chrono::seconds(20));
-    c->AddMetadata("authorization",
-                   "Bearer " + *signer_->Sign({role + "-1", role, "site-a",
-                                               absl::Now() + absl::Hours(1),
-                                               std::nullopt}));
-    return c;
+    return auth_.Context(role, absl::Seconds(20));
   }
 
   sv1::Event Event(const std::string& payload) {
@@ -148,7 +127,7 @@ class HostileInputTest : public ::testing::Test {
     return status;
   }
 
-  std::unique_ptr<TokenSigner> signer_;
+  const testing::TestAuth auth_;
   std::unique_ptr<testing::ServerProcess> sessions_, dosing_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<sv1::SessionLogService::Stub> stub_;

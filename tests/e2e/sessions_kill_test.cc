@@ -16,11 +16,10 @@
 #include "kip/sessions/v1/sessions.grpc.pb.h"
 #include "sdk/cpp/clients.h"
 #include "sdk/cpp/session_logger.h"
-#include "services/common/testing/test_pki.h"
-#include "services/common/token_signer.h"
 #include "services/sessions/store/store_test_fixture.h"
 #include "tests/integration/running_session.h"
 #include "tests/integration/server_process.h"
+#include "tests/integration/test_auth.h"
 #include "tests/testing/free_port.h"
 
 namespace kip {
@@ -34,19 +33,13 @@ constexpr int kRestarts = 20;
 constexpr int kMaxEventsPerPump = 50000;  // a bound, not expected to be hit
 
 TEST(SessionsKillTest, PumpsLoseNothingThroughTwentySigkills) {
-  ::kip::testing::KeyPair keys = ::kip::testing::NewEcP256KeyPair();
-  auto signer = *TokenSigner::FromPrivateKeyPem(keys.private_pem);
-  auto token = [&](const std::string& role) {
-    return *signer.Sign({role + "-1", role, "site-a",
-                         absl::Now() + absl::Hours(1), std::nullopt});
-  };
+  const ::kip::testing::TestAuth auth;
   const std::string dir = getenv("TEST_TMPDIR");
   const int port = ::kip::testing::FreeLoopbackPort();
   const std::string address = absl::StrCat("127.0.0.1:", port);
   const std::vector<std::string> args = {
-      "--auth_public_key=" +
-          ::kip::testing::WriteTempFile("auth.pub", keys.public_pem),
-      "--listen=" + address, "--call_log=false", "--data_dir=" + dir + "/log"};
+      auth.PublicKeyFlag(), "--listen=" + address, "--call_log=false",
+      "--data_dir=" + dir + "/log"};
   auto started = ServerProcess::Start("services/sessions/sessions_server", args,
                                       "sessions");
   ASSERT_TRUE(started.ok()) << started.status();
@@ -54,16 +47,8 @@ TEST(SessionsKillTest, PumpsLoseNothingThroughTwentySigkills) {
 
   auto stub = sv1::SessionLogService::NewStub(
       grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
-  auto as = [&](const std::string& role) {
-    auto c = std::make_unique<grpc::ClientContext>();
-    c->set_deadline(std::chrono::system_clock::now() +
-                    std::chrono::seconds(30));
-    c->AddMetadata("authorization", "Bearer " + token(role));
-    return c;
-  };
-  const ::kip::testing::ContextForRole as_role = [&](const std::string& role) {
-    return as(role);
-  };
+  auto as = [&](const std::string& role) { return auth.Context(role); };
+  const ::kip::testing::ContextForRole as_role = auth.AsRole();
   ASSERT_TRUE(::kip::testing::CreateStudyS1WithPatientP1(*stub, as_role).ok());
 
   // The pumps.
@@ -76,7 +61,7 @@ TEST(SessionsKillTest, PumpsLoseNothingThroughTwentySigkills) {
     options.max_backoff = absl::Milliseconds(200);
     ConnectionOptions connection;
     connection.target = address;
-    connection.bearer_token = token("device");
+    connection.bearer_token = auth.Token("device");
     connection.default_deadline = absl::Seconds(5);
     auto logger =
         SessionLogger::Create(options, MakeSessionLogConnection(connection));
