@@ -73,6 +73,7 @@ struct Figures {
   LoadResult peak;  // the median round
   double ceiling_calls_per_s = 0;
   LoadResult half;
+  double half_steal_percent = -1;  // CPU stolen by the host meanwhile
 };
 
 Figures Measure(LoadSpec spec, LoadSpec empty) {
@@ -95,7 +96,9 @@ Figures Measure(LoadSpec spec, LoadSpec empty) {
   figures.ceiling_calls_per_s = ceilings[kRounds / 2];
   spec.duration = absl::Seconds(absl::GetFlag(FLAGS_seconds));
   spec.rate_per_s = std::max(1.0, figures.peak.calls_per_s / 2);
+  const loadgen::StealMeter steal;
   figures.half = RunOrDie(spec);
+  figures.half_steal_percent = steal.PercentSinceStart();
   return figures;
 }
 
@@ -242,24 +245,28 @@ int Main() {
       "\n%d calls in flight, %.0f s per figure (ceiling and workload "
       "alternating, median of %d), loopback, 2 channels\n",
       absl::GetFlag(FLAGS_concurrency), absl::GetFlag(FLAGS_seconds), kRounds);
-  std::printf("%-24s %10s %10s %7s %12s %10s %10s  %s\n", "workload", "calls/s",
-              "ceiling", "ratio", "events/s", "p50@½peak", "p99@½peak", "goal");
-  std::printf("%-24s %10s %10s %7s %12s %8.3fms %8.3fms  %s\n",
+  std::printf("%-24s %10s %10s %7s %12s %10s %10s %10s %6s  %s\n", "workload",
+              "calls/s", "ceiling", "ratio", "events/s", "p50@½peak",
+              "p99@½peak", "gen lag99", "steal", "goal");
+  std::printf("%-24s %10s %10s %7s %12s %8.3fms %8.3fms %10s %6s  %s\n",
               "thread wake-up (floor)", "", "", "", "",
               absl::ToDoubleMilliseconds(wakeup.p50),
-              absl::ToDoubleMilliseconds(wakeup.p99),
+              absl::ToDoubleMilliseconds(wakeup.p99), "", "",
               "one thread waking another, 300 us apart");
   auto row = [&](const std::string& name, const Figures& f, int events,
                  const std::string& goal) {
     std::printf(
-        "%-24s %10.0f %10.0f %6.0f%% %12s %8.3fms %8.3fms  %s\n", name.c_str(),
-        f.peak.calls_per_s, f.ceiling_calls_per_s,
+        "%-24s %10.0f %10.0f %6.0f%% %12s %8.3fms %8.3fms %8.3fms %5.1f%%  "
+        "%s\n",
+        name.c_str(), f.peak.calls_per_s, f.ceiling_calls_per_s,
         100 * f.peak.calls_per_s / f.ceiling_calls_per_s,
         events > 0
             ? absl::StrFormat("%.0f", f.peak.calls_per_s * events).c_str()
             : "",
         absl::ToDoubleMilliseconds(f.half.p50),
-        absl::ToDoubleMilliseconds(f.half.p99), goal.c_str());
+        absl::ToDoubleMilliseconds(f.half.p99),
+        absl::ToDoubleMilliseconds(f.half.issue_lag_p99), f.half_steal_percent,
+        goal.c_str());
     std::fflush(stdout);
   };
   auto p99_goal = [](const Figures& f) {

@@ -32,6 +32,12 @@ class Recorder {
       }
     }
   }
+  // How late the generator itself sent a call (open loop): when this is
+  // large, the latency tail is the client machine's, not the server's.
+  void RecordIssueLag(absl::Duration lag) {
+    absl::MutexLock lock(&mu_);
+    issue_lags_us_.push_back(absl::ToInt64Microseconds(lag));
+  }
   LoadResult Result(absl::Duration measured) {
     absl::MutexLock lock(&mu_);
     LoadResult r;
@@ -51,12 +57,19 @@ class Recorder {
     r.p90 = at(0.90);
     r.p99 = at(0.99);
     r.p999 = at(0.999);
+    if (!issue_lags_us_.empty()) {
+      std::sort(issue_lags_us_.begin(), issue_lags_us_.end());
+      r.issue_lag_p99 = absl::Microseconds(issue_lags_us_[std::min(
+          issue_lags_us_.size() - 1,
+          static_cast<size_t>(0.99 * issue_lags_us_.size()))]);
+    }
     return r;
   }
 
  private:
   absl::Mutex mu_;
   std::vector<int64_t> latencies_us_ ABSL_GUARDED_BY(mu_);
+  std::vector<int64_t> issue_lags_us_ ABSL_GUARDED_BY(mu_);
   int64_t errors_ ABSL_GUARDED_BY(mu_) = 0;
   std::string first_error_ ABSL_GUARDED_BY(mu_);
   std::map<int, int64_t> errors_by_code_ ABSL_GUARDED_BY(mu_);
@@ -130,6 +143,7 @@ class Generator {
       call->request = grpc::ByteBuffer(&slice, 1);
       request = &call->request;
     }
+    if (!chain) recorder_.RecordIssueLag(absl::Now() - scheduled);
     grpc::GenericStub& stub = *stubs_[slot % stubs_.size()];
     stub.UnaryCall(&call->context, spec_.method, grpc::StubOptions(), request,
                    &call->response, [this, call, slot, chain](grpc::Status s) {

@@ -37,6 +37,9 @@ struct LoadResult {
   std::map<int, int64_t> errors_by_code;  // grpc::StatusCode -> calls
   double calls_per_s = 0;                 // OK calls over the measured time
   absl::Duration p50, p90, p99, p999;
+  // Open loop: p99 of how late the generator sent calls after their
+  // scheduled time (part of every latency above).
+  absl::Duration issue_lag_p99;
 };
 
 // INVALID_ARGUMENT for a target that is not loopback or a bad spec.

@@ -37,6 +37,10 @@ void Print(const char* what, const kip::loadgen::LoadResult& r) {
       what, r.calls_per_s, absl::ToDoubleMilliseconds(r.p50),
       absl::ToDoubleMilliseconds(r.p90), absl::ToDoubleMilliseconds(r.p99),
       absl::ToDoubleMilliseconds(r.p999), static_cast<long>(r.errors));
+  if (r.issue_lag_p99 > absl::ZeroDuration()) {
+    std::printf("               sent late by the generator: p99 %.3f ms\n",
+                absl::ToDoubleMilliseconds(r.issue_lag_p99));
+  }
   if (!r.first_error.empty()) {
     std::printf("               first error: %s\n", r.first_error.c_str());
   }

@@ -5,6 +5,8 @@
 #ifndef KIP_TESTS_BENCH_LOADGEN_PLATFORM_FLOOR_H_
 #define KIP_TESTS_BENCH_LOADGEN_PLATFORM_FLOOR_H_
 
+#include <cstdint>
+
 #include "absl/time/time.h"
 
 namespace kip::loadgen {
@@ -17,6 +19,19 @@ struct WakeupLatency {
 // thread has gone idle, as between calls at half load).
 WakeupLatency MeasureWakeupLatency(
     int samples = 2000, absl::Duration gap = absl::Microseconds(300));
+
+// Share of CPU time the hypervisor gave to other guests ("steal" in
+// /proc/stat) between two readings: while it is high, every thread here can
+// stall for milliseconds, whatever the code does.
+class StealMeter {
+ public:
+  StealMeter();  // the first reading
+  // Percent of all CPU time stolen since construction; -1 if unreadable.
+  double PercentSinceStart() const;
+
+ private:
+  uint64_t total_ = 0, steal_ = 0;
+};
 
 }  // namespace kip::loadgen
 
