@@ -19,8 +19,8 @@
 #include "kip/sessions/v1/sessions.grpc.pb.h"
 #include "services/sessions/store/store_test_fixture.h"
 #include "tests/bench/loadgen/load_generator.h"
-#include "tests/integration/running_session.h"
 #include "tests/integration/server_process.h"
+#include "tests/integration/sessions_under_test.h"
 #include "tests/integration/test_auth.h"
 
 namespace kip {
@@ -55,24 +55,12 @@ int64_t RssMiB(pid_t pid) {
 
 TEST(BackpressureTest, AFloodIsRefusedOrSlowedAndMemoryStaysBounded) {
   const ::kip::testing::TestAuth auth;
-  auto server = ::kip::testing::ServerProcess::Start(
-      "services/sessions/sessions_server",
-      {auth.PublicKeyFlag(), "--call_log=false",
-       absl::StrCat("--data_dir=", getenv("TEST_TMPDIR"), "/log")},
-      "sessions");
-  ASSERT_TRUE(server.ok()) << server.status();
-  auto stub = sv1::SessionLogService::NewStub(grpc::CreateChannel(
-      server->address(), grpc::InsecureChannelCredentials()));
-  auto as = [&](const std::string& role,
-                absl::Duration deadline = absl::Seconds(30)) {
-    return auth.Context(role, deadline);
-  };
-  const ::kip::testing::ContextForRole as_role = auth.AsRole();
-  ASSERT_TRUE(::kip::testing::CreateStudyS1WithPatientP1(*stub, as_role).ok());
-  const absl::StatusOr<std::string> started =
-      ::kip::testing::StartSessionOfP1(*stub, as_role);
-  ASSERT_TRUE(started.ok()) << started.status();
-  const std::string session_id = *started;
+  absl::StatusOr<::kip::testing::SessionsUnderTest> under_test =
+      ::kip::testing::StartSessionsWithSessionOfP1(auth);
+  ASSERT_TRUE(under_test.ok()) << under_test.status();
+  ::kip::testing::ServerProcess* const server = &under_test->server;
+  sv1::SessionLogService::Stub* const stub = under_test->stub.get();
+  const std::string& session_id = under_test->session_id;
 
   const int64_t rss_before = RssMiB(server->pid());
   std::atomic<int64_t> rss_peak{rss_before};
@@ -137,7 +125,7 @@ TEST(BackpressureTest, AFloodIsRefusedOrSlowedAndMemoryStaysBounded) {
   sv1::GetCheckpointResponse checkpoint;
   {
     const grpc::Status got = stub->GetCheckpoint(
-        as("clinician", kAfterFlood).get(), {}, &checkpoint);
+        auth.Context("clinician", kAfterFlood).get(), {}, &checkpoint);
     ASSERT_TRUE(got.ok()) << got.error_message() << "\nserver log:\n"
                           << server->ReadLog();
   }
@@ -155,7 +143,8 @@ TEST(BackpressureTest, AFloodIsRefusedOrSlowedAndMemoryStaysBounded) {
   *one.add_events() = sessions::testing::PainEvent(session_id, 3);
   sv1::AppendEventsResponse ack;
   EXPECT_TRUE(
-      stub->AppendEvents(as("device", kAfterFlood).get(), one, &ack).ok());
+      stub->AppendEvents(auth.Context("device", kAfterFlood).get(), one, &ack)
+          .ok());
 }
 
 }  // namespace

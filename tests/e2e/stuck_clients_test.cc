@@ -15,8 +15,8 @@
 #include "absl/strings/str_cat.h"
 #include "kip/sessions/v1/sessions.grpc.pb.h"
 #include "services/sessions/store/store_test_fixture.h"
-#include "tests/integration/running_session.h"
 #include "tests/integration/server_process.h"
+#include "tests/integration/sessions_under_test.h"
 #include "tests/integration/test_auth.h"
 
 namespace kip {
@@ -44,33 +44,25 @@ constexpr absl::Duration kStall = absl::Seconds(4);
 
 TEST(StuckClientsTest, StuckStreamsAreCancelledAndExpiredCallsDropped) {
   const ::kip::testing::TestAuth auth;
-  auto server = ::kip::testing::ServerProcess::Start(
-      "services/sessions/sessions_server",
-      {auth.PublicKeyFlag(), "--call_log=false", "--max_open_streams=4",
-       absl::StrCat("--stream_stall_timeout=", absl::FormatDuration(kStall)),
-       absl::StrCat("--data_dir=", getenv("TEST_TMPDIR"), "/log")},
-      "sessions");
-  ASSERT_TRUE(server.ok()) << server.status();
-  auto stub = sv1::SessionLogService::NewStub(grpc::CreateChannel(
-      server->address(), grpc::InsecureChannelCredentials()));
-  auto as = [&](const std::string& role,
-                absl::Duration deadline = absl::Seconds(30)) {
-    return auth.Context(role, deadline);
-  };
-  const ::kip::testing::ContextForRole as_role = auth.AsRole();
-  ASSERT_TRUE(::kip::testing::CreateStudyS1WithPatientP1(*stub, as_role).ok());
-  const absl::StatusOr<std::string> started =
-      ::kip::testing::StartSessionOfP1(*stub, as_role);
-  ASSERT_TRUE(started.ok()) << started.status();
+  absl::StatusOr<::kip::testing::SessionsUnderTest> under_test =
+      ::kip::testing::StartSessionsWithSessionOfP1(
+          auth,
+          {"--max_open_streams=4", absl::StrCat("--stream_stall_timeout=",
+                                                absl::FormatDuration(kStall))});
+  ASSERT_TRUE(under_test.ok()) << under_test.status();
+  ::kip::testing::ServerProcess* const server = &under_test->server;
+  sv1::SessionLogService::Stub* const stub = under_test->stub.get();
   // ~6 MB of events: far more than any HTTP/2 window holds.
   for (int b = 0; b < 40; ++b) {
     sv1::AppendEventsRequest batch;
     for (int i = 0; i < 1000; ++i) {
-      *batch.add_events() = sessions::testing::PainEvent(*started, 5);
+      *batch.add_events() =
+          sessions::testing::PainEvent(under_test->session_id, 5);
       batch.mutable_events(i)->mutable_note()->set_text(std::string(100, 'n'));
     }
     sv1::AppendEventsResponse acks;
-    ASSERT_TRUE(stub->AppendEvents(as("device").get(), batch, &acks).ok());
+    ASSERT_TRUE(
+        stub->AppendEvents(auth.Context("device").get(), batch, &acks).ok());
   }
   const int threads_before = Threads(server->pid());
 
@@ -90,7 +82,7 @@ TEST(StuckClientsTest, StuckStreamsAreCancelledAndExpiredCallsDropped) {
   const absl::Time first_stuck = absl::Now();
   for (int i = 0; i < 4; ++i) {
     // A deadline well past the stall timeout: the server must act first.
-    stuck_contexts.push_back(as("researcher", absl::Seconds(40)));
+    stuck_contexts.push_back(auth.Context("researcher", absl::Seconds(40)));
     stuck.push_back(stuck_stub->StreamEvents(stuck_contexts.back().get(), all));
     stuck.back()->WaitForInitialMetadata();
   }
@@ -98,7 +90,7 @@ TEST(StuckClientsTest, StuckStreamsAreCancelledAndExpiredCallsDropped) {
   absl::SleepFor(absl::Milliseconds(300));
   // A fifth is refused while they hold the slots.
   {
-    auto context = as("researcher");
+    auto context = auth.Context("researcher");
     auto reader = stub->StreamEvents(context.get(), all);
     sv1::StreamEventsResponse message;
     EXPECT_FALSE(reader->Read(&message));
@@ -110,7 +102,7 @@ TEST(StuckClientsTest, StuckStreamsAreCancelledAndExpiredCallsDropped) {
   sv1::GetCheckpointResponse checkpoint;
   {
     const grpc::Status got =
-        stub->GetCheckpoint(as("clinician").get(), {}, &checkpoint);
+        stub->GetCheckpoint(auth.Context("clinician").get(), {}, &checkpoint);
     ASSERT_TRUE(got.ok()) << got.error_message() << "\nserver log:\n"
                           << server->ReadLog();
   }
@@ -121,17 +113,19 @@ TEST(StuckClientsTest, StuckStreamsAreCancelledAndExpiredCallsDropped) {
       << "too slow a machine for this stall timeout";
   for (int i = 0; i < 100; ++i) {
     sv1::AppendEventsRequest late;
-    *late.add_events() = sessions::testing::PainEvent(*started, 1);
+    *late.add_events() =
+        sessions::testing::PainEvent(under_test->session_id, 1);
     sv1::AppendEventsResponse ack;
-    EXPECT_EQ(stub->AppendEvents(as("device", absl::Milliseconds(-1)).get(),
-                                 late, &ack)
-                  .error_code(),
-              grpc::StatusCode::DEADLINE_EXCEEDED);
+    EXPECT_EQ(
+        stub->AppendEvents(auth.Context("device", absl::Milliseconds(-1)).get(),
+                           late, &ack)
+            .error_code(),
+        grpc::StatusCode::DEADLINE_EXCEEDED);
   }
   sv1::GetCheckpointResponse after_late;
   {
     const grpc::Status got =
-        stub->GetCheckpoint(as("clinician").get(), {}, &after_late);
+        stub->GetCheckpoint(auth.Context("clinician").get(), {}, &after_late);
     ASSERT_TRUE(got.ok()) << got.error_message() << "\nserver log:\n"
                           << server->ReadLog();
   }
@@ -160,7 +154,7 @@ TEST(StuckClientsTest, StuckStreamsAreCancelledAndExpiredCallsDropped) {
   grpc::Status last;
   bool served = false;
   for (int attempt = 0; attempt < 30 && !served; ++attempt) {
-    auto context = as("researcher");
+    auto context = auth.Context("researcher");
     sv1::StreamEventsRequest first;
     first.set_study_id("S1");
     auto reader = stub->StreamEvents(context.get(), first);
