@@ -246,6 +246,15 @@ TEST_F(FoundationTest, LogsOneJsonLinePerCall) {
   EXPECT_NE(log.find(R"("server":"analytics")"), std::string::npos) << log;
 }
 
+// Time for a process to exit once its server has stopped. Under
+// ThreadSanitizer, signal to exit took 3.3 s in all against a 1.5 s drain and
+// grace in a CI run on this 2-core machine.
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+constexpr absl::Duration kProcessExitSlack = absl::Seconds(4);
+#else
+constexpr absl::Duration kProcessExitSlack = absl::Milliseconds(1500);
+#endif
+
 TEST_F(FoundationTest, SigtermTurnsHealthNotServingThenStopsWithinGrace) {
   for (const ServerSpec& spec : Specs()) {
     std::vector<std::string> args = BaseArgs();
@@ -273,7 +282,8 @@ TEST_F(FoundationTest, SigtermTurnsHealthNotServingThenStopsWithinGrace) {
     std::optional<int> code = exit_code.get();
     ASSERT_TRUE(code.has_value()) << spec.name << " did not exit";
     EXPECT_EQ(*code, 0) << spec.name;
-    EXPECT_LT(absl::Now() - begin, absl::Milliseconds(500 + 1000 + 1500))
+    EXPECT_LT(absl::Now() - begin,
+              absl::Milliseconds(500 + 1000) + kProcessExitSlack)
         << spec.name;
     watch_context.TryCancel();
     while (watch->Read(&update)) {
