@@ -17,6 +17,15 @@
 namespace kip::loadgen {
 namespace {
 
+// The q-quantile of microsecond samples, sorted in place; zero when empty.
+absl::Duration Quantile(std::vector<int64_t>& samples_us, double q) {
+  if (samples_us.empty()) return absl::ZeroDuration();
+  std::sort(samples_us.begin(), samples_us.end());
+  const size_t i = std::min(samples_us.size() - 1,
+                            static_cast<size_t>(q * samples_us.size()));
+  return absl::Microseconds(samples_us[i]);
+}
+
 // Latencies and outcomes of completed calls; filled from gRPC's threads.
 class Recorder {
  public:
@@ -32,12 +41,6 @@ class Recorder {
       }
     }
   }
-  // How late the generator itself sent a call (open loop): when this is
-  // large, the latency tail is the client machine's, not the server's.
-  void RecordIssueLag(absl::Duration lag) {
-    absl::MutexLock lock(&mu_);
-    issue_lags_us_.push_back(absl::ToInt64Microseconds(lag));
-  }
   LoadResult Result(absl::Duration measured) {
     absl::MutexLock lock(&mu_);
     LoadResult r;
@@ -46,30 +49,16 @@ class Recorder {
     r.first_error = first_error_;
     r.errors_by_code = errors_by_code_;
     r.calls_per_s = r.calls / absl::ToDoubleSeconds(measured);
-    std::sort(latencies_us_.begin(), latencies_us_.end());
-    auto at = [&](double q) {
-      if (latencies_us_.empty()) return absl::ZeroDuration();
-      const size_t i = std::min(latencies_us_.size() - 1,
-                                static_cast<size_t>(q * latencies_us_.size()));
-      return absl::Microseconds(latencies_us_[i]);
-    };
-    r.p50 = at(0.50);
-    r.p90 = at(0.90);
-    r.p99 = at(0.99);
-    r.p999 = at(0.999);
-    if (!issue_lags_us_.empty()) {
-      std::sort(issue_lags_us_.begin(), issue_lags_us_.end());
-      r.issue_lag_p99 = absl::Microseconds(issue_lags_us_[std::min(
-          issue_lags_us_.size() - 1,
-          static_cast<size_t>(0.99 * issue_lags_us_.size()))]);
-    }
+    r.p50 = Quantile(latencies_us_, 0.50);
+    r.p90 = Quantile(latencies_us_, 0.90);
+    r.p99 = Quantile(latencies_us_, 0.99);
+    r.p999 = Quantile(latencies_us_, 0.999);
     return r;
   }
 
  private:
   absl::Mutex mu_;
   std::vector<int64_t> latencies_us_ ABSL_GUARDED_BY(mu_);
-  std::vector<int64_t> issue_lags_us_ ABSL_GUARDED_BY(mu_);
   int64_t errors_ ABSL_GUARDED_BY(mu_) = 0;
   std::string first_error_ ABSL_GUARDED_BY(mu_);
   std::map<int, int64_t> errors_by_code_ ABSL_GUARDED_BY(mu_);
@@ -115,16 +104,22 @@ class Generator {
     const absl::Duration interval = absl::Seconds(1.0 / spec_.rate_per_s);
     absl::Time next = start;
     int64_t n = 0;
+    // How late this thread sent each call: when large, the latency tail is
+    // the client machine's, not the server's.
+    std::vector<int64_t> issue_lags_us;
     while (next < end_) {
       const absl::Time now = absl::Now();
       if (now < next) absl::SleepFor(next - now);
+      issue_lags_us.push_back(absl::ToInt64Microseconds(absl::Now() - next));
       in_flight_++;
       Issue(static_cast<int>(n++), next, /*chain=*/false);
       next += interval;
     }
     Release();
     done_.WaitForNotification();
-    return recorder_.Result(spec_.duration);
+    LoadResult result = recorder_.Result(spec_.duration);
+    result.issue_lag_p99 = Quantile(issue_lags_us, 0.99);
+    return result;
   }
 
  private:
@@ -143,7 +138,6 @@ class Generator {
       call->request = grpc::ByteBuffer(&slice, 1);
       request = &call->request;
     }
-    if (!chain) recorder_.RecordIssueLag(absl::Now() - scheduled);
     grpc::GenericStub& stub = *stubs_[slot % stubs_.size()];
     stub.UnaryCall(&call->context, spec_.method, grpc::StubOptions(), request,
                    &call->response, [this, call, slot, chain](grpc::Status s) {

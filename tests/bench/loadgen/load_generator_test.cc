@@ -52,6 +52,10 @@ TEST_F(LoadGeneratorTest, OpenLoopHoldsTheRate) {
   EXPECT_EQ(result->calls, 100);  // 200/s for 0.5 s, scheduled exactly
   EXPECT_EQ(built, 100);
   EXPECT_EQ(result->errors, 0);
+  // Each call's latency counts from its scheduled time, so it includes how
+  // late it was sent.
+  EXPECT_GT(result->issue_lag_p99, absl::ZeroDuration());
+  EXPECT_LE(result->issue_lag_p99, result->p99);
 }
 
 TEST_F(LoadGeneratorTest, CountsErrorsAndKeepsTheFirst) {
