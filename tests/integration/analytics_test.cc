@@ -10,10 +10,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
-#include "services/common/testing/test_pki.h"
-#include "services/common/token_signer.h"
 #include "tests/integration/cli_run.h"
 #include "tests/integration/server_process.h"
+#include "tests/integration/test_auth.h"
 
 namespace kip {
 namespace {
@@ -42,15 +41,10 @@ using ::kip::testing::CliRun;
 class AnalyticsTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    testing::KeyPair keys = testing::NewEcP256KeyPair();
-    token_ = new std::string(
-        *TokenSigner::FromPrivateKeyPem(keys.private_pem)
-             ->Sign({"researcher-1", "researcher", "site-a",
-                     absl::Now() + absl::Hours(1), std::nullopt}));
+    const testing::TestAuth auth;
+    token_ = new std::string(auth.Token("researcher"));
     auto server = testing::ServerProcess::Start(
-        "services/analytics/analytics_server",
-        {"--auth_public_key=" +
-         testing::WriteTempFile("auth.pub", keys.public_pem)},
+        "services/analytics/analytics_server", {auth.PublicKeyFlag()},
         "analytics");
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = new testing::ServerProcess(std::move(*server));

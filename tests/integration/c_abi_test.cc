@@ -8,10 +8,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "kip/sessions/v1/sessions.grpc.pb.h"
-#include "services/common/testing/test_pki.h"
-#include "services/common/token_signer.h"
 #include "services/sessions/store/store_test_fixture.h"
+#include "tests/integration/running_session.h"
 #include "tests/integration/server_process.h"
+#include "tests/integration/test_auth.h"
 
 namespace kip {
 namespace {
@@ -20,15 +20,9 @@ namespace sv1 = kip::sessions::v1;
 using ::kip::testing::ServerProcess;
 
 TEST(CAbiTest, ACProgramPlansACourseAndLogsEvents) {
-  testing::KeyPair keys = testing::NewEcP256KeyPair();
-  auto signer = *TokenSigner::FromPrivateKeyPem(keys.private_pem);
-  auto token = [&](const std::string& role) {
-    return *signer.Sign({role + "-1", role, "site-a",
-                         absl::Now() + absl::Hours(1), std::nullopt});
-  };
+  const testing::TestAuth auth;
   const std::string dir = getenv("TEST_TMPDIR");
-  const std::string key = "--auth_public_key=" +
-                          testing::WriteTempFile("auth.pub", keys.public_pem);
+  const std::string key = auth.PublicKeyFlag();
   auto sessions = ServerProcess::Start("services/sessions/sessions_server",
                                        {key, "--data_dir=" + dir + "/sessions"},
                                        "sessions");
@@ -39,24 +33,12 @@ TEST(CAbiTest, ACProgramPlansACourseAndLogsEvents) {
   ASSERT_TRUE(dosing.ok()) << dosing.status();
   auto stub = sv1::SessionLogService::NewStub(grpc::CreateChannel(
       sessions->address(), grpc::InsecureChannelCredentials()));
-  {
-    grpc::ClientContext c1, c2;
-    c1.AddMetadata("authorization", "Bearer " + token("clinician"));
-    c2.AddMetadata("authorization", "Bearer " + token("clinician"));
-    sv1::CreateStudyRequest study;
-    *study.mutable_study() = sessions::testing::MakeStudy("S1");
-    sv1::CreateStudyResponse created;
-    ASSERT_TRUE(stub->CreateStudy(&c1, study, &created).ok());
-    sv1::EnrollPatientRequest enroll;
-    *enroll.mutable_patient() = sessions::testing::MakePatient("S1", "P1");
-    sv1::EnrollPatientResponse enrolled;
-    ASSERT_TRUE(stub->EnrollPatient(&c2, enroll, &enrolled).ok());
-  }
+  ASSERT_TRUE(testing::CreateStudyS1WithPatientP1(*stub, auth.AsRole()).ok());
   const std::string session_id = sessions::testing::NewUuid();
   const std::string command = absl::StrCat(
       "sdk/c/kip_c_example ", dosing->address(), " ", sessions->address(), " ",
-      token("device"), " ", dir, "/c-outbox.db ", session_id, " S1 P1 > ", dir,
-      "/c.out 2>&1");
+      auth.Token("device"), " ", dir, "/c-outbox.db ", session_id, " S1 P1 > ",
+      dir, "/c.out 2>&1");
   const int status = std::system(command.c_str());
   std::ifstream out(dir + "/c.out");
   const std::string text((std::istreambuf_iterator<char>(out)), {});
@@ -64,7 +46,7 @@ TEST(CAbiTest, ACProgramPlansACourseAndLogsEvents) {
   EXPECT_NE(text.find("PlanCourse:"), std::string::npos) << text;
 
   grpc::ClientContext context;
-  context.AddMetadata("authorization", "Bearer " + token("clinician"));
+  context.AddMetadata("authorization", "Bearer " + auth.Token("clinician"));
   sv1::GetSessionRequest get;
   get.set_session_id(session_id);
   sv1::GetSessionResponse session;

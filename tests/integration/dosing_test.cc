@@ -10,11 +10,10 @@
 #include "gmock/gmock.h"
 #include "kip/dosing/v1/dosing.grpc.pb.h"
 #include "kip/sessions/v1/sessions.grpc.pb.h"
-#include "services/common/testing/test_pki.h"
-#include "services/common/token_signer.h"
 #include "services/sessions/store/store_test_fixture.h"
 #include "tests/integration/running_session.h"
 #include "tests/integration/server_process.h"
+#include "tests/integration/test_auth.h"
 
 namespace kip {
 namespace {
@@ -27,11 +26,7 @@ using ::testing::HasSubstr;
 class DosingServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    testing::KeyPair keys = testing::NewEcP256KeyPair();
-    signer_ = std::make_unique<TokenSigner>(
-        *TokenSigner::FromPrivateKeyPem(keys.private_pem));
-    key_arg_ = "--auth_public_key=" +
-               testing::WriteTempFile("auth.pub", keys.public_pem);
+    key_arg_ = auth_.PublicKeyFlag();
     auto sessions = ServerProcess::Start(
         "services/sessions/sessions_server",
         {key_arg_, absl::StrCat("--data_dir=", getenv("TEST_TMPDIR"), "/",
@@ -56,15 +51,7 @@ class DosingServerTest : public ::testing::Test {
   }
 
   std::unique_ptr<grpc::ClientContext> As(const std::string& role) {
-    auto context = std::make_unique<grpc::ClientContext>();
-    context->set_deadline(std::chrono::system_clock::now() +
-                          std::chrono::seconds(20));
-    context->AddMetadata(
-        "authorization",
-        "Bearer " +
-            *signer_->Sign({role + "-1", role, "site-a",
-                            absl::Now() + absl::Hours(1), std::nullopt}));
-    return context;
+    return auth_.Context(role, absl::Seconds(20));
   }
 
   dv1::ValidateProgramRequest Program(double rate_mg_per_h,
@@ -85,12 +72,12 @@ class DosingServerTest : public ::testing::Test {
     auto stub = sv1::SessionLogService::NewStub(grpc::CreateChannel(
         sessions_->address(), grpc::InsecureChannelCredentials()));
     auto session_id = testing::StartSessionWith70MgReceived(
-        *stub, [this](const std::string& role) { return As(role); });
+        *stub, auth_.AsRole(absl::Seconds(20)));
     EXPECT_TRUE(session_id.ok()) << session_id.status();
     return session_id.value_or("");
   }
 
-  std::unique_ptr<TokenSigner> signer_;
+  const testing::TestAuth auth_;
   std::string key_arg_;
   std::unique_ptr<ServerProcess> sessions_, dosing_;
   std::unique_ptr<dv1::DosingService::Stub> stub_;

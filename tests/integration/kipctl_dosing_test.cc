@@ -9,10 +9,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "nlohmann/json.hpp"
-#include "services/common/testing/test_pki.h"
-#include "services/common/token_signer.h"
 #include "tests/integration/cli_run.h"
 #include "tests/integration/server_process.h"
+#include "tests/integration/test_auth.h"
 
 namespace kip {
 namespace {
@@ -24,16 +23,11 @@ using ::kip::testing::CliRun;
 class KipctlDosingTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    testing::KeyPair keys = testing::NewEcP256KeyPair();
-    auto signer = TokenSigner::FromPrivateKeyPem(keys.private_pem);
-    token_ = new std::string(
-        *signer->Sign({"nurse-1", "clinician", "site-a",
-                       absl::Now() + absl::Hours(1), std::nullopt}));
+    const testing::TestAuth auth;
+    token_ = new std::string(auth.Token("clinician"));
     auto server = testing::ServerProcess::Start(
         "services/dosing/dosing_server",
-        {"--auth_public_key=" +
-             testing::WriteTempFile("auth.pub", keys.public_pem),
-         "--sessions_address="},
+        {auth.PublicKeyFlag(), "--sessions_address="},
         "dosing");
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = new testing::ServerProcess(std::move(*server));

@@ -10,11 +10,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "kip/sessions/v1/sessions.grpc.pb.h"
-#include "services/common/testing/test_pki.h"
-#include "services/common/token_signer.h"
 #include "services/sessions/store/store_test_fixture.h"
 #include "tests/integration/cli_run.h"
+#include "tests/integration/running_session.h"
 #include "tests/integration/server_process.h"
+#include "tests/integration/test_auth.h"
 
 namespace kip {
 namespace {
@@ -26,37 +26,21 @@ using ::kip::testing::CliRun;
 class KipctlSessionsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    testing::KeyPair keys = testing::NewEcP256KeyPair();
-    signer_ = std::make_unique<TokenSigner>(
-        *TokenSigner::FromPrivateKeyPem(keys.private_pem));
     auto server = testing::ServerProcess::Start(
         "services/sessions/sessions_server",
-        {"--auth_public_key=" +
-             testing::WriteTempFile("auth.pub", keys.public_pem),
+        {auth_.PublicKeyFlag(),
          absl::StrCat("--data_dir=", Dir(), "/", sessions::testing::NewUuid())},
         "sessions");
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::make_unique<testing::ServerProcess>(std::move(*server));
     auto stub = sv1::SessionLogService::NewStub(grpc::CreateChannel(
         server_->address(), grpc::InsecureChannelCredentials()));
-    grpc::ClientContext c1, c2;
-    c1.AddMetadata("authorization", "Bearer " + Token("clinician"));
-    c2.AddMetadata("authorization", "Bearer " + Token("clinician"));
-    sv1::CreateStudyRequest study;
-    *study.mutable_study() = sessions::testing::MakeStudy("S1");
-    sv1::CreateStudyResponse created;
-    ASSERT_TRUE(stub->CreateStudy(&c1, study, &created).ok());
-    sv1::EnrollPatientRequest enroll;
-    *enroll.mutable_patient() = sessions::testing::MakePatient("S1", "P1");
-    sv1::EnrollPatientResponse enrolled;
-    ASSERT_TRUE(stub->EnrollPatient(&c2, enroll, &enrolled).ok());
+    ASSERT_TRUE(
+        testing::CreateStudyS1WithPatientP1(*stub, auth_.AsRole()).ok());
   }
 
   static std::string Dir() { return getenv("TEST_TMPDIR"); }
-  std::string Token(const std::string& role) {
-    return *signer_->Sign({role + "-1", role, "site-a",
-                           absl::Now() + absl::Hours(1), std::nullopt});
-  }
+  std::string Token(const std::string& role) { return auth_.Token(role); }
 
   CliRun Kipctl(const std::string& args,
                 const std::string& role = "clinician") {
@@ -65,7 +49,7 @@ class KipctlSessionsTest : public ::testing::Test {
                      " --target=", server_->address(), " ", args));
   }
 
-  std::unique_ptr<TokenSigner> signer_;
+  const testing::TestAuth auth_;
   std::unique_ptr<testing::ServerProcess> server_;
 };
 

@@ -9,12 +9,11 @@
 #include "kip/analytics/v1/analytics.grpc.pb.h"
 #include "kip/sessions/v1/sessions.grpc.pb.h"
 #include "nlohmann/json.hpp"
-#include "services/common/testing/test_pki.h"
-#include "services/common/token_signer.h"
 #include "services/sessions/store/row_codec.h"
 #include "services/sessions/store/store_test_fixture.h"
 #include "tests/integration/cli_run.h"
 #include "tests/integration/server_process.h"
+#include "tests/integration/test_auth.h"
 
 namespace kip {
 namespace {
@@ -42,11 +41,7 @@ const Case kCases[] = {
 class LoggedOutcomesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    testing::KeyPair keys = testing::NewEcP256KeyPair();
-    signer_ = std::make_unique<TokenSigner>(
-        *TokenSigner::FromPrivateKeyPem(keys.private_pem));
-    const std::string key = "--auth_public_key=" +
-                            testing::WriteTempFile("auth.pub", keys.public_pem);
+    const std::string key = auth_.PublicKeyFlag();
     auto sessions = ServerProcess::Start(
         "services/sessions/sessions_server",
         {key, absl::StrCat("--data_dir=", getenv("TEST_TMPDIR"), "/",
@@ -63,14 +58,7 @@ class LoggedOutcomesTest : public ::testing::Test {
   }
 
   std::unique_ptr<grpc::ClientContext> As(const std::string& role) {
-    auto c = std::make_unique<grpc::ClientContext>();
-    c->set_deadline(std::chrono::system_clock::now() +
-                    std::chrono::seconds(30));
-    c->AddMetadata("authorization",
-                   "Bearer " + *signer_->Sign({role + "-1", role, "site-a",
-                                               absl::Now() + absl::Hours(1),
-                                               std::nullopt}));
-    return c;
+    return auth_.Context(role);
   }
 
   void Log() {
@@ -161,7 +149,7 @@ class LoggedOutcomesTest : public ::testing::Test {
     return nullptr;
   }
 
-  std::unique_ptr<TokenSigner> signer_;
+  const testing::TestAuth auth_;
   std::unique_ptr<ServerProcess> sessions_, analytics_;
 };
 
@@ -250,9 +238,7 @@ TEST_F(LoggedOutcomesTest, ALoggedStudyPoolsWithAPublishedOne) {
 }
 
 TEST_F(LoggedOutcomesTest, KipctlOutcomesPrintsTheArmsAndTheRowsToPool) {
-  const std::string token =
-      *signer_->Sign({"researcher-1", "researcher", "site-a",
-                      absl::Now() + absl::Hours(1), std::nullopt});
+  const std::string token = auth_.Token("researcher");
   auto kipctl = [&](const std::string& args) {
     return testing::RunCli(absl::StrCat("sdk/kipctl/kipctl --token=", token,
                                         " --analytics=", analytics_->address(),

@@ -15,10 +15,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "kip/sessions/v1/sessions.grpc.pb.h"
-#include "services/common/testing/test_pki.h"
-#include "services/common/token_signer.h"
 #include "services/sessions/store/store_test_fixture.h"
+#include "tests/integration/running_session.h"
 #include "tests/integration/server_process.h"
+#include "tests/integration/test_auth.h"
 
 extern char** environ;
 
@@ -32,17 +32,10 @@ constexpr int kEvents = 1000;
 constexpr char kHelper[] = "sdk/cpp/testing/outbox_logger";
 
 TEST(OfflineQueueTest, EveryEventArrivesOnceInOrderAfterAnOutageAndAKill) {
-  testing::KeyPair keys = testing::NewEcP256KeyPair();
-  auto signer = *TokenSigner::FromPrivateKeyPem(keys.private_pem);
-  auto token = [&](const std::string& role) {
-    return *signer.Sign({role + "-1", role, "site-a",
-                         absl::Now() + absl::Hours(1), std::nullopt});
-  };
+  const testing::TestAuth auth;
   const std::string dir = getenv("TEST_TMPDIR");
   const std::vector<std::string> args = {
-      "--auth_public_key=" +
-          testing::WriteTempFile("auth.pub", keys.public_pem),
-      "--data_dir=" + dir + "/sessions-data"};
+      auth.PublicKeyFlag(), "--data_dir=" + dir + "/sessions-data"};
   // The study and patient exist; then the service goes down.
   std::string down_address;
   {
@@ -52,17 +45,7 @@ TEST(OfflineQueueTest, EveryEventArrivesOnceInOrderAfterAnOutageAndAKill) {
     down_address = server->address();
     auto stub = sv1::SessionLogService::NewStub(
         grpc::CreateChannel(down_address, grpc::InsecureChannelCredentials()));
-    grpc::ClientContext c1, c2;
-    c1.AddMetadata("authorization", "Bearer " + token("clinician"));
-    c2.AddMetadata("authorization", "Bearer " + token("clinician"));
-    sv1::CreateStudyRequest study;
-    *study.mutable_study() = sessions::testing::MakeStudy("S1");
-    sv1::CreateStudyResponse created;
-    ASSERT_TRUE(stub->CreateStudy(&c1, study, &created).ok());
-    sv1::EnrollPatientRequest enroll;
-    *enroll.mutable_patient() = sessions::testing::MakePatient("S1", "P1");
-    sv1::EnrollPatientResponse enrolled;
-    ASSERT_TRUE(stub->EnrollPatient(&c2, enroll, &enrolled).ok());
+    ASSERT_TRUE(testing::CreateStudyS1WithPatientP1(*stub, auth.AsRole()).ok());
     ASSERT_EQ(server->SignalAndWait(SIGTERM, absl::Seconds(20)), 0);
   }
   const std::string outbox = dir + "/outbox.db";
@@ -74,7 +57,7 @@ TEST(OfflineQueueTest, EveryEventArrivesOnceInOrderAfterAnOutageAndAKill) {
                                      "--mode=log",
                                      "--outbox=" + outbox,
                                      "--target=" + down_address,
-                                     "--token=" + token("device"),
+                                     "--token=" + auth.Token("device"),
                                      "--session_id=" + session_id,
                                      absl::StrCat("--events=", kEvents)};
     std::vector<char*> raw;
@@ -106,13 +89,13 @@ TEST(OfflineQueueTest, EveryEventArrivesOnceInOrderAfterAnOutageAndAKill) {
   ASSERT_TRUE(server.ok()) << server.status();
   const std::string flush = absl::StrCat(
       kHelper, " --mode=flush --outbox=", outbox,
-      " --target=", server->address(), " --token=", token("device"));
+      " --target=", server->address(), " --token=", auth.Token("device"));
   ASSERT_EQ(WEXITSTATUS(std::system(flush.c_str())), 0);
 
   auto stub = sv1::SessionLogService::NewStub(grpc::CreateChannel(
       server->address(), grpc::InsecureChannelCredentials()));
   grpc::ClientContext context;
-  context.AddMetadata("authorization", "Bearer " + token("clinician"));
+  context.AddMetadata("authorization", "Bearer " + auth.Token("clinician"));
   sv1::GetSessionRequest get;
   get.set_session_id(session_id);
   sv1::GetSessionResponse session;

@@ -10,9 +10,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "kip/sessions/v1/sessions.grpc.pb.h"
-#include "services/common/testing/test_pki.h"
-#include "services/common/token_signer.h"
 #include "tests/integration/server_process.h"
+#include "tests/integration/test_auth.h"
 
 namespace kip {
 namespace {
@@ -26,15 +25,9 @@ std::string ReadAll(const std::string& path) {
 }
 
 TEST(PumpSimTest, RunsATrialThroughTheOutboxAndPoolsIt) {
-  testing::KeyPair keys = testing::NewEcP256KeyPair();
-  auto signer = *TokenSigner::FromPrivateKeyPem(keys.private_pem);
-  auto token = [&](const std::string& role) {
-    return *signer.Sign({role + "-1", role, "site-demo",
-                         absl::Now() + absl::Hours(1), std::nullopt});
-  };
+  const testing::TestAuth auth("site-demo");
   const std::string dir = getenv("TEST_TMPDIR");
-  const std::string key = "--auth_public_key=" +
-                          testing::WriteTempFile("auth.pub", keys.public_pem);
+  const std::string key = auth.PublicKeyFlag();
   auto sessions = ServerProcess::Start("services/sessions/sessions_server",
                                        {key, "--data_dir=" + dir + "/sessions"},
                                        "sessions");
@@ -53,9 +46,9 @@ TEST(PumpSimTest, RunsATrialThroughTheOutboxAndPoolsIt) {
         "sdk/examples/pump_sim/pump_sim --patients=6 --seed=7 --site=site-demo",
         " --dosing=", dosing->address(), " --sessions=", sessions->address(),
         " --analytics=", analytics->address(),
-        " --clinician_token=", token("clinician"),
-        " --device_token=", token("device"),
-        " --researcher_token=", token("researcher"), " --out_dir=", dir,
+        " --clinician_token=", auth.Token("clinician"),
+        " --device_token=", auth.Token("device"),
+        " --researcher_token=", auth.Token("researcher"), " --out_dir=", dir,
         "/demo > ", out, " 2>&1");
     const int status = std::system(command.c_str());
     return std::make_pair(WEXITSTATUS(status), ReadAll(out));
@@ -64,7 +57,7 @@ TEST(PumpSimTest, RunsATrialThroughTheOutboxAndPoolsIt) {
     auto stub = sv1::SessionLogService::NewStub(grpc::CreateChannel(
         sessions->address(), grpc::InsecureChannelCredentials()));
     grpc::ClientContext context;
-    context.AddMetadata("authorization", "Bearer " + token("clinician"));
+    context.AddMetadata("authorization", "Bearer " + auth.Token("clinician"));
     sv1::ListSessionsRequest list;
     list.set_study_id("DEMO-7");
     list.set_page_size(1000);
@@ -73,7 +66,7 @@ TEST(PumpSimTest, RunsATrialThroughTheOutboxAndPoolsIt) {
     for (const auto& session : listed.sessions()) {
       grpc::ClientContext verify_context;
       verify_context.AddMetadata("authorization",
-                                 "Bearer " + token("clinician"));
+                                 "Bearer " + auth.Token("clinician"));
       sv1::VerifySessionRequest verify;
       verify.set_session_id(session.session_id());
       sv1::VerifySessionResponse verified;

@@ -2,12 +2,13 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <utility>
 
 #include "services/common/testing/test_pki.h"
 
 namespace kip::testing {
 
-TestAuth::TestAuth() {
+TestAuth::TestAuth(std::string site) : site_(std::move(site)) {
   const KeyPair keys = NewEcP256KeyPair();
   absl::StatusOr<TokenSigner> signer =
       TokenSigner::FromPrivateKeyPem(keys.private_pem);
@@ -20,10 +21,9 @@ TestAuth::TestAuth() {
       "--auth_public_key=" + WriteTempFile("auth.pub", keys.public_pem);
 }
 
-std::string TestAuth::Token(const std::string& role,
-                            const std::string& site) const {
+std::string TestAuth::Token(const std::string& role) const {
   absl::StatusOr<std::string> token = signer_->Sign(
-      {role + "-1", role, site, absl::Now() + absl::Hours(1), std::nullopt});
+      {role + "-1", role, site_, absl::Now() + absl::Hours(1), std::nullopt});
   if (!token.ok()) {
     std::fprintf(stderr, "TestAuth: %s\n", token.status().ToString().c_str());
     std::abort();

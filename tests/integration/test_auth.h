@@ -1,5 +1,5 @@
 // A signing key for tests that start real servers: the flag that makes a
-// server trust it, tokens for any role (site "site-a"), and client contexts
+// server trust it, tokens for any role of one site, and client contexts
 // carrying them.
 //
 //   TestAuth auth;
@@ -22,13 +22,13 @@ namespace kip::testing {
 
 class TestAuth {
  public:
-  TestAuth();  // a fresh EC P-256 key pair
+  // A fresh EC P-256 key pair; tokens are for `site`.
+  explicit TestAuth(std::string site = "site-a");
 
   // "--auth_public_key=<a temporary file holding the public key>".
   std::string PublicKeyFlag() const { return public_key_flag_; }
   // A token for `role` (subject "<role>-1") valid for an hour.
-  std::string Token(const std::string& role,
-                    const std::string& site = "site-a") const;
+  std::string Token(const std::string& role) const;
   // A context with that token and a deadline `deadline` from now.
   std::unique_ptr<grpc::ClientContext> Context(
       const std::string& role,
@@ -39,6 +39,7 @@ class TestAuth {
  private:
   std::unique_ptr<TokenSigner> signer_;
   std::string public_key_flag_;
+  std::string site_;
 };
 
 }  // namespace kip::testing
