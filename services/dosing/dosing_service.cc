@@ -3,6 +3,7 @@
 #include "services/common/status_macros.h"
 #include "services/dosing/access_policy.h"
 #include "services/dosing/core/course_planner.h"
+#include "services/dosing/core/dosing_context.h"
 #include "services/dosing/core/pk_model.h"
 #include "services/dosing/core/program_check.h"
 #include "services/dosing/core/titration.h"

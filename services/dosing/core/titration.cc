@@ -2,14 +2,17 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <set>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "services/common/error_details.h"
 #include "services/common/status_macros.h"
+#include "services/dosing/core/dose_limits.h"
 #include "services/dosing/core/dose_math.h"
-#include "services/dosing/core/program_check.h"
+#include "services/dosing/core/dosing_context.h"
 
 namespace kip::dosing {
 namespace {
@@ -86,33 +89,180 @@ Reading ReadingFor(const v1::Observations& o, v1::VitalSign sign) {
   }
 }
 
+DosingInputs InputsOf(const v1::ProposeTitrationRequest& request) {
+  DosingInputs inputs;
+  inputs.protocol_id = request.protocol_id();
+  inputs.patient = request.patient();
+  inputs.care_area = request.care_area();
+  inputs.concentration_mg_per_ml = request.concentration_mg_per_ml();
+  inputs.concentration_optional = true;
+  return inputs;
+}
+
+// The current rate is what the pump runs: never above the drug library's
+// maximum.
+absl::Status CheckCurrentRate(const DoseLimits& limits, double current) {
+  if (std::isfinite(current) && current >= 0 &&
+      !Exceeds(current, limits.HardRateMaxMgPerH())) {
+    return absl::OkStatus();
+  }
+  return FieldError(absl::StatusCode::kInvalidArgument, "current_rate_mg_per_h",
+                    absl::StrFormat("%g is outside 0..%g mg/h", current,
+                                    limits.HardRateMaxMgPerH()),
+                    absl::StrFormat("the drug library's %g mg/kg/h x %s",
+                                    limits.HardRateMaxMgPerKgPerH(),
+                                    limits.hard_weight().reason()),
+                    kIheHardLimit);
+}
+
+// The rule that decided and the rate it proposes.
+struct Decision {
+  v1::TitrationAction action;
+  double rate_mg_per_h;
+  std::string rule_id;
+  std::string why;
+};
+
+// Vital-sign stop rules win: any critical reading stops, a warning pauses.
+std::optional<Decision> StopRuleDecision(const v1::Protocol& protocol,
+                                         const v1::Observations& obs) {
+  for (bool critical : {true, false}) {
+    for (const v1::StopRule& rule : protocol.stop_rules()) {
+      const Reading r = ReadingFor(obs, rule.vital_sign());
+      if (!r.present) continue;
+      const std::string name =
+          absl::AsciiStrToLower(v1::VitalSign_Name(rule.vital_sign()));
+      const char* level = critical ? "critical" : "warning";
+      const v1::TitrationAction action = critical ? v1::STOP : v1::PAUSE;
+      const bool has_below =
+          critical ? rule.has_critical_below() : rule.has_warning_below();
+      const double below =
+          critical ? rule.critical_below() : rule.warning_below();
+      if (has_below && r.value < below) {
+        return Decision{
+            action, 0, absl::StrCat("stop_rule.", name, ".", level, "_below"),
+            absl::StrFormat("%s %g %s is below the %s bound %g (%s)", name,
+                            r.value, rule.unit(), level, below,
+                            rule.citation().text())};
+      }
+      const bool has_above =
+          critical ? rule.has_critical_above() : rule.has_warning_above();
+      const double above =
+          critical ? rule.critical_above() : rule.warning_above();
+      if (has_above && r.value > above) {
+        return Decision{
+            action, 0, absl::StrCat("stop_rule.", name, ".", level, "_above"),
+            absl::StrFormat("%s %g %s is above the %s bound %g (%s)", name,
+                            r.value, rule.unit(), level, above,
+                            rule.citation().text())};
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+// Sedation beyond the protocol's limit stops.
+std::optional<Decision> SedationDecision(const v1::Protocol& protocol,
+                                         const v1::Observations& obs) {
+  if (protocol.max_sedation_score() > 0 && obs.has_sedation_score() &&
+      obs.sedation_score() > protocol.max_sedation_score()) {
+    return Decision{v1::STOP, 0, "sedation.max",
+                    absl::StrCat("sedation score ", obs.sedation_score(),
+                                 " is above the protocol's ",
+                                 protocol.max_sedation_score())};
+  }
+  return std::nullopt;
+}
+
+// Side effects: decrease by the step (else to the protocol minimum), never
+// to a rate above what may be planned.
+std::optional<Decision> SideEffectDecision(const DoseLimits& limits,
+                                           double current,
+                                           const v1::Observations& obs) {
+  if (obs.side_effects().empty()) return std::nullopt;
+  const double min_mg_h = limits.ProtocolRateMinMgPerH();
+  const double step_mg_h = limits.ProtocolStepMgPerH();
+  if (!Exceeds(current, min_mg_h)) {
+    return Decision{
+        v1::PAUSE, 0, "side_effect.at_minimum",
+        "side effects at the protocol's minimum rate: pause and review"};
+  }
+  const double lower = std::min(
+      limits.PlannableRateMaxMgPerH(),
+      step_mg_h > 0 ? std::max(min_mg_h, current - step_mg_h) : min_mg_h);
+  return Decision{v1::DECREASE, lower, "side_effect.decrease",
+                  step_mg_h > 0
+                      ? "side effects: decrease by one protocol step"
+                      : "side effects: decrease to the protocol minimum (the "
+                        "source gives no step)"};
+}
+
+// Pain above target: increase within step, interval and maximum; else hold.
+Decision PainDecision(const v1::Protocol& protocol, const DoseLimits& limits,
+                      const v1::ProposeTitrationRequest& request) {
+  const v1::Observations& obs = request.observations();
+  const v1::RateRange& range = protocol.rate();
+  const double current = request.current_rate_mg_per_h();
+  const double step_mg_h = limits.ProtocolStepMgPerH();
+  const double target = protocol.titration_target_pain_nrs();
+  if (obs.has_pain_nrs() && target > 0 && step_mg_h > 0 &&
+      obs.pain_nrs() > target) {
+    if (request.since_last_change().seconds() <
+        range.titration_interval().seconds()) {
+      return {v1::HOLD, current, "titration.interval",
+              "pain above target, but the titration interval has not passed"};
+    }
+    if (Exceeds(current + step_mg_h, limits.PlannableRateMaxMgPerH())) {
+      return {v1::HOLD, current, "titration.at_maximum",
+              "pain above target at the maximum rate: hold and review"};
+    }
+    return {v1::INCREASE, current + step_mg_h, "titration.increase",
+            "pain above the protocol target: increase by one step"};
+  }
+  if (obs.has_pain_nrs() && (target == 0 || step_mg_h == 0) &&
+      range.max() > range.min()) {
+    return {v1::HOLD, current, "titration.not_specified",
+            "the source gives no titration step or pain target: hold; a site "
+            "sets them at clinical sign-off"};
+  }
+  return {v1::HOLD, current, "hold", "no rule calls for a change"};
+}
+
+v1::ProposeTitrationResponse Respond(const ProtocolLibrary& library,
+                                     const DosingContext& context,
+                                     const DoseLimits& limits,
+                                     Decision decision) {
+  v1::ProposeTitrationResponse response;
+  *response.mutable_library() = library.version();
+  *response.mutable_hard_limit_weight() = limits.hard_weight();
+  response.set_max_rate_mg_per_h(limits.PlannableRateMaxMgPerH());
+  response.set_action(decision.action);
+  response.set_new_rate_mg_per_h(decision.rate_mg_per_h);
+  response.set_new_rate_mg_per_kg_per_h(
+      limits.DosingMgPerKgPerH(decision.rate_mg_per_h));
+  if (context.concentration_mg_per_ml != 0) {
+    response.set_new_rate_ml_per_h(ToPumpRate(decision.rate_mg_per_h,
+                                              context.concentration_mg_per_ml,
+                                              context.pump_resolution_ml_per_h)
+                                       .programmed_ml_per_h);
+  }
+  response.set_rule_id(std::move(decision.rule_id));
+  response.set_rule_description(std::move(decision.why));
+  *response.mutable_next_review_after() =
+      context.protocol->rate().titration_interval();
+  return response;
+}
+
 }  // namespace
 
 absl::StatusOr<v1::ProposeTitrationResponse> ProposeTitration(
     const ProtocolLibrary& library,
     const v1::ProposeTitrationRequest& request) {
-  KIP_ASSIGN_OR_RETURN(protocol, FindProtocol(library, request.protocol_id()));
-  KIP_ASSIGN_OR_RETURN(limits,
-                       CheckCareArea(library, *protocol, request.care_area()));
-  KIP_ASSIGN_OR_RETURN(
-      weight, ComputeDosingWeight(request.patient(), protocol->weight_basis(),
-                                  "patient"));
-  const bool with_volume = request.concentration_mg_per_ml() != 0;
-  if (with_volume) {
-    KIP_RETURN_IF_ERROR(
-        CheckConcentration(*protocol, request.concentration_mg_per_ml()));
-  }
+  KIP_ASSIGN_OR_RETURN(context,
+                       ResolveDosingContext(library, InputsOf(request)));
+  const DoseLimits limits(context);
   const double current = request.current_rate_mg_per_h();
-  if (!std::isfinite(current) || current < 0 ||
-      current > limits->continuous_rate_max_mg_per_kg_per_h() * weight.kg *
-                    (1 + 1e-9)) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "current_rate_mg_per_h: %g is outside 0..%g mg/h (the drug library's "
-        "%g mg/kg/h x "
-        "%.1f kg)",
-        current, limits->continuous_rate_max_mg_per_kg_per_h() * weight.kg,
-        limits->continuous_rate_max_mg_per_kg_per_h(), weight.kg));
-  }
+  KIP_RETURN_IF_ERROR(CheckCurrentRate(limits, current));
   if (request.since_last_change().seconds() < 0) {
     return absl::InvalidArgumentError(
         "since_last_change: must not be negative");
@@ -120,118 +270,12 @@ absl::StatusOr<v1::ProposeTitrationResponse> ProposeTitration(
   const v1::Observations& obs = request.observations();
   KIP_RETURN_IF_ERROR(ValidateObservations(obs));
 
-  const v1::RateRange& range = protocol->rate();
-  const bool per_kg = range.unit() == v1::MG_PER_KG_PER_H;
-  auto mg_per_h = [&](double v) { return per_kg ? v * weight.kg : v; };
-  const double min_mg_h = mg_per_h(range.min());
-  const double max_mg_h =
-      std::min(mg_per_h(range.max()),
-               limits->continuous_rate_max_mg_per_kg_per_h() * weight.kg);
-  const double step_mg_h = mg_per_h(range.titration_step());
-
-  v1::ProposeTitrationResponse response;
-  *response.mutable_library() = library.version();
-  auto decide = [&](v1::TitrationAction action, double new_rate,
-                    std::string rule, std::string why) {
-    response.set_action(action);
-    response.set_new_rate_mg_per_h(new_rate);
-    response.set_new_rate_mg_per_kg_per_h(new_rate / weight.kg);
-    if (with_volume) {
-      response.set_new_rate_ml_per_h(
-          ToPumpRate(new_rate, request.concentration_mg_per_ml(),
-                     kDefaultPumpResolutionMlPerH)
-              .programmed_ml_per_h);
-    }
-    response.set_rule_id(std::move(rule));
-    response.set_rule_description(std::move(why));
-    *response.mutable_next_review_after() = range.titration_interval();
-    return response;
-  };
-
-  // 1-2. Vital-sign stop rules win: any critical reading stops, a warning
-  // pauses.
-  for (bool critical : {true, false}) {
-    for (const v1::StopRule& rule : protocol->stop_rules()) {
-      const Reading r = ReadingFor(obs, rule.vital_sign());
-      if (!r.present) continue;
-      const std::string name =
-          absl::AsciiStrToLower(v1::VitalSign_Name(rule.vital_sign()));
-      const bool has_below =
-          critical ? rule.has_critical_below() : rule.has_warning_below();
-      const double below =
-          critical ? rule.critical_below() : rule.warning_below();
-      const bool has_above =
-          critical ? rule.has_critical_above() : rule.has_warning_above();
-      const double above =
-          critical ? rule.critical_above() : rule.warning_above();
-      const char* level = critical ? "critical" : "warning";
-      const v1::TitrationAction action = critical ? v1::STOP : v1::PAUSE;
-      if (has_below && r.value < below) {
-        return decide(action, 0,
-                      absl::StrCat("stop_rule.", name, ".", level, "_below"),
-                      absl::StrFormat("%s %g %s is below the %s bound %g (%s)",
-                                      name, r.value, rule.unit(), level, below,
-                                      rule.citation().text()));
-      }
-      if (has_above && r.value > above) {
-        return decide(action, 0,
-                      absl::StrCat("stop_rule.", name, ".", level, "_above"),
-                      absl::StrFormat("%s %g %s is above the %s bound %g (%s)",
-                                      name, r.value, rule.unit(), level, above,
-                                      rule.citation().text()));
-      }
-    }
-  }
-  // 3. Sedation beyond the protocol's limit stops.
-  if (protocol->max_sedation_score() > 0 && obs.has_sedation_score() &&
-      obs.sedation_score() > protocol->max_sedation_score()) {
-    return decide(v1::STOP, 0, "sedation.max",
-                  absl::StrCat("sedation score ", obs.sedation_score(),
-                               " is above the protocol's ",
-                               protocol->max_sedation_score()));
-  }
-  // 4. Side effects: decrease (by the step, else to the protocol minimum).
-  if (!obs.side_effects().empty()) {
-    if (current <= min_mg_h * (1 + 1e-9)) {
-      return decide(
-          v1::PAUSE, 0, "side_effect.at_minimum",
-          "side effects at the protocol's minimum rate: pause and review");
-    }
-    const double lower =
-        step_mg_h > 0 ? std::max(min_mg_h, current - step_mg_h) : min_mg_h;
-    return decide(
-        v1::DECREASE, lower, "side_effect.decrease",
-        step_mg_h > 0
-            ? "side effects: decrease by one protocol step"
-            : "side effects: decrease to the protocol minimum (the source "
-              "gives no step)");
-  }
-  // 5. Pain above target: increase within step, interval and maximum.
-  if (obs.has_pain_nrs() && protocol->titration_target_pain_nrs() > 0 &&
-      step_mg_h > 0 && obs.pain_nrs() > protocol->titration_target_pain_nrs()) {
-    const double interval_s =
-        static_cast<double>(range.titration_interval().seconds());
-    if (request.since_last_change().seconds() < interval_s) {
-      return decide(
-          v1::HOLD, current, "titration.interval",
-          "pain above target, but the titration interval has not passed");
-    }
-    if (current + step_mg_h > max_mg_h * (1 + 1e-9)) {
-      return decide(v1::HOLD, current, "titration.at_maximum",
-                    "pain above target at the maximum rate: hold and review");
-    }
-    return decide(v1::INCREASE, current + step_mg_h, "titration.increase",
-                  "pain above the protocol target: increase by one step");
-  }
-  if (obs.has_pain_nrs() &&
-      (protocol->titration_target_pain_nrs() == 0 || step_mg_h == 0) &&
-      range.max() > range.min()) {
-    return decide(v1::HOLD, current, "titration.not_specified",
-                  "the source gives no titration step or pain target: hold; a "
-                  "site sets them "
-                  "at clinical sign-off");
-  }
-  return decide(v1::HOLD, current, "hold", "no rule calls for a change");
+  const v1::Protocol& protocol = *context.protocol;
+  std::optional<Decision> decision = StopRuleDecision(protocol, obs);
+  if (!decision) decision = SedationDecision(protocol, obs);
+  if (!decision) decision = SideEffectDecision(limits, current, obs);
+  if (!decision) decision = PainDecision(protocol, limits, request);
+  return Respond(library, context, limits, *std::move(decision));
 }
 
 }  // namespace kip::dosing
