@@ -9,8 +9,10 @@
 #include "kip/dosing/v1/dosing.grpc.pb.h"
 #include "nlohmann/json.hpp"
 #include "sdk/kipctl/args.h"
+#include "sdk/kipctl/dosing_args.h"
 #include "sdk/kipctl/exit_status.h"
 #include "sdk/kipctl/protocol_commands.h"
+#include "sdk/kipctl/titration_command.h"
 
 namespace kip::kipctl {
 
@@ -52,50 +54,6 @@ std::set<std::string> With(std::set<std::string> options) {
   return WithGlobalOptions(std::move(options));
 }
 
-absl::StatusOr<kip::common::v1::CareArea> CareArea(const Args& args) {
-  const std::string name =
-      absl::AsciiStrToUpper(args.Get("care-area", "OUTPATIENT_PAIN"));
-  kip::common::v1::CareArea area;
-  if (!kip::common::v1::CareArea_Parse(name, &area) ||
-      area == kip::common::v1::CARE_AREA_UNSPECIFIED) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--care-area: '", args.Get("care-area"),
-                     "' is not OUTPATIENT_PAIN, INPATIENT_WARD or ICU"));
-  }
-  return area;
-}
-
-absl::StatusOr<v1::PatientDosingInput> Patient(const Args& args) {
-  v1::PatientDosingInput patient;
-  absl::StatusOr<double> weight = args.Number("weight-kg");
-  if (!weight.ok()) return weight.status();
-  patient.set_weight_kg(*weight);
-  if (args.Has("height-cm")) {
-    absl::StatusOr<double> height = args.Number("height-cm");
-    if (!height.ok()) return height.status();
-    patient.set_height_cm(*height);
-  }
-  if (args.Has("sex")) {
-    const std::string sex = absl::AsciiStrToUpper(args.Get("sex"));
-    if (sex != "F" && sex != "M") {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--sex: '", args.Get("sex"), "' is not F or M"));
-    }
-    patient.set_sex(sex == "F" ? kip::common::v1::FEMALE
-                               : kip::common::v1::MALE);
-  }
-  if (args.Has("weight-basis")) {
-    kip::common::v1::WeightBasis basis;
-    if (!kip::common::v1::WeightBasis_Parse(
-            absl::AsciiStrToUpper(args.Get("weight-basis")), &basis)) {
-      return absl::InvalidArgumentError(
-          "--weight-basis: is not ACTUAL, IDEAL or ADJUSTED");
-    }
-    patient.set_weight_basis(basis);
-  }
-  return patient;
-}
-
 int Plan(const std::vector<std::string>& argv, const Connection& connection) {
   auto args = Args::Parse(
       argv,
@@ -107,13 +65,13 @@ int Plan(const std::vector<std::string>& argv, const Connection& connection) {
   auto protocol = args->Required("protocol");
   if (!protocol.ok()) return InvalidInput(protocol.status());
   request.set_protocol_id(*protocol);
-  auto patient = Patient(*args);
+  auto patient = PatientFromArgs(*args);
   if (!patient.ok()) return InvalidInput(patient.status());
   *request.mutable_patient() = *patient;
   auto conc = args->Number("concentration-mg-per-ml");
   if (!conc.ok()) return InvalidInput(conc.status());
   request.set_concentration_mg_per_ml(*conc);
-  auto area = CareArea(*args);
+  auto area = CareAreaFromArgs(*args);
   if (!area.ok()) return InvalidInput(area.status());
   request.set_care_area(*area);
   if (args->Has("pk-model")) {
@@ -140,7 +98,9 @@ int Plan(const std::vector<std::string>& argv, const Connection& connection) {
         {"sessions", json::array()},
         {"course_max_total_mg", plan.course_max_total_mg()},
         {"warnings", json::array()},
-        {"requires_clinical_signoff", plan.requires_clinical_signoff()}};
+        {"requires_clinical_signoff", plan.requires_clinical_signoff()},
+        {"hard_limit_weight", BoundWeightJson(plan.hard_limit_weight())},
+        {"hard_rate_max_mg_per_h", plan.hard_rate_max_mg_per_h()}};
     for (const auto& s : plan.sessions()) {
       json session = {{"day", s.day()},
                       {"duration_min", s.duration_min()},
@@ -176,7 +136,9 @@ int Plan(const std::vector<std::string>& argv, const Connection& connection) {
                 step.rate_mg_per_h(), step.rate_ml_per_h(),
                 s.planned_total_mg(), s.max_total_mg());
   }
-  std::printf("course maximum %.1f mg\n", plan.course_max_total_mg());
+  std::printf("course maximum %.1f mg; drug-library maximum %.1f mg/h on %s\n",
+              plan.course_max_total_mg(), plan.hard_rate_max_mg_per_h(),
+              plan.hard_limit_weight().reason().c_str());
   for (const auto& w : plan.warnings()) std::printf("warning: %s\n", w.c_str());
   return 0;
 }
@@ -195,7 +157,7 @@ int Validate(const std::vector<std::string>& argv,
   auto protocol = args->Required("protocol");
   if (!protocol.ok()) return InvalidInput(protocol.status());
   request.set_protocol_id(*protocol);
-  auto patient = Patient(*args);
+  auto patient = PatientFromArgs(*args);
   if (!patient.ok()) return InvalidInput(patient.status());
   *request.mutable_patient() = *patient;
   for (auto [option, setter] :
@@ -214,7 +176,7 @@ int Validate(const std::vector<std::string>& argv,
   auto bolus = args->NumberOr("bolus-mg", 0);
   if (!bolus.ok()) return InvalidInput(bolus.status());
   request.mutable_program()->set_bolus_mg(*bolus);
-  auto area = CareArea(*args);
+  auto area = CareAreaFromArgs(*args);
   if (!area.ok()) return InvalidInput(area.status());
   request.set_care_area(*area);
   if (args->Has("override-reason") != args->Has("clinician")) {
@@ -233,23 +195,26 @@ int Validate(const std::vector<std::string>& argv,
       stub->ValidateProgram(Context(connection).get(), request, &response);
   if (!status.ok()) return RpcFailed(status);
   if (args->Has("json")) {
-    json out = {{"verdict", v1::Verdict_Name(response.verdict())},
-                {"violations", json::array()},
-                {"approved", response.approved()},
-                {"dosing_weight_kg", response.dosing_weight_kg()},
-                {"rate_mg_per_kg_per_h", response.rate_mg_per_kg_per_h()},
-                {"rate_ml_per_h", response.rate_ml_per_h()},
-                {"rate_ml_per_h_exact", response.rate_ml_per_h_exact()},
-                {"library_version", response.library().version()},
-                {"library_hash", response.library().content_sha256()}};
+    json out = {
+        {"verdict", v1::Verdict_Name(response.verdict())},
+        {"violations", json::array()},
+        {"approved", response.approved()},
+        {"dosing_weight_kg", response.dosing_weight_kg()},
+        {"rate_mg_per_kg_per_h", response.rate_mg_per_kg_per_h()},
+        {"rate_ml_per_h", response.rate_ml_per_h()},
+        {"rate_ml_per_h_exact", response.rate_ml_per_h_exact()},
+        {"library_version", response.library().version()},
+        {"library_hash", response.library().content_sha256()},
+        {"hard_limit_weight", BoundWeightJson(response.hard_limit_weight())}};
     for (const auto& v : response.violations()) {
-      out["violations"].push_back(
-          {{"severity", v1::Severity_Name(v.severity())},
-           {"limit", v.limit()},
-           {"value", v.value()},
-           {"bound", v.bound()},
-           {"unit", v.unit()},
-           {"ihe_pcd_code", v.ihe_pcd_code()}});
+      json violation = {{"severity", v1::Severity_Name(v.severity())},
+                        {"limit", v.limit()},
+                        {"value", v.value()},
+                        {"bound", v.bound()},
+                        {"unit", v.unit()},
+                        {"ihe_pcd_code", v.ihe_pcd_code()}};
+      if (v.has_weight()) violation["weight"] = BoundWeightJson(v.weight());
+      out["violations"].push_back(violation);
     }
     std::cout << out.dump(2) << "\n";
     return 0;
@@ -260,9 +225,12 @@ int Validate(const std::vector<std::string>& argv,
               response.rate_mg_per_kg_per_h(), response.rate_ml_per_h(),
               response.rate_ml_per_h_exact());
   for (const auto& v : response.violations()) {
-    std::printf("  %s %s: %g %s, bound %g\n",
-                v1::Severity_Name(v.severity()).c_str(), v.limit().c_str(),
-                v.value(), v.unit().c_str(), v.bound());
+    std::printf(
+        "  %s %s: %g %s, bound %g%s\n", v1::Severity_Name(v.severity()).c_str(),
+        v.limit().c_str(), v.value(), v.unit().c_str(), v.bound(),
+        v.has_weight()
+            ? absl::StrCat(" (on ", BoundWeightText(v.weight()), ")").c_str()
+            : "");
   }
   return 0;
 }
@@ -342,10 +310,10 @@ int RunDosingCommand(const std::string& command,
   if (command == "plan") return Plan(args, connection);
   if (command == "validate") return Validate(args, connection);
   if (command == "pk") return Pk(args, connection);
+  if (command == "titrate") return TitrateCommand(args, connection);
   std::fprintf(stderr,
                "kipctl: dosing %s: unknown command (protocols, protocol, plan, "
-               "validate, "
-               "pk)\n",
+               "validate, titrate, pk)\n",
                command.c_str());
   return 2;
 }

@@ -36,7 +36,20 @@ const std::map<std::string, std::string> kUsage = {
      "--concentration-mg-per-ml C\n"
      "    --rate-mg-per-h R --duration-min D [--care-area AREA] [--bolus-mg "
      "B]\n"
-     "    [--override-reason TEXT --clinician ID] [--session-id ID] [--json]"},
+     "    [--height-cm H --sex F|M] [--weight-basis B] [--override-reason "
+     "TEXT --clinician ID]\n"
+     "    [--session-id ID] [--json]"},
+    {"dosing titrate",
+     "kipctl dosing titrate --protocol ID --weight-kg W "
+     "--current-rate-mg-per-h "
+     "R\n"
+     "    [--care-area AREA] [--height-cm H --sex F|M] [--weight-basis B]\n"
+     "    [--concentration-mg-per-ml C] [--since-last-change-min M] "
+     "[--pain-nrs N]\n"
+     "    [--sedation-score S] [--side-effect NAME ...] [--spo2-percent P]\n"
+     "    [--respiratory-rate-per-min R] [--heart-rate-per-min H] "
+     "[--systolic-bp-mmhg S]\n"
+     "    [--diastolic-bp-mmhg D] [--json]"},
     {"dosing pk",
      "kipctl dosing pk --model domino|clements|hijazi|kamp --weight-kg W\n"
      "    --infusion START_MIN-END_MIN:RATE_MG_PER_H [--infusion ...] --at "

@@ -27,8 +27,7 @@ class KipctlDosingTest : public ::testing::Test {
     token_ = new std::string(auth.Token("clinician"));
     auto server = testing::ServerProcess::Start(
         "services/dosing/dosing_server",
-        {auth.PublicKeyFlag(), "--sessions_address="},
-        "dosing");
+        {auth.PublicKeyFlag(), "--sessions_address="}, "dosing");
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = new testing::ServerProcess(std::move(*server));
   }
@@ -102,6 +101,95 @@ TEST_F(KipctlDosingTest, ValidateJsonReportsTheVerdictAndEveryViolation) {
       "--clinician dr-7 --json");
   ASSERT_EQ(run.exit_status, 0) << run.err;
   EXPECT_TRUE(json::parse(run.out)["approved"].get<bool>());
+}
+
+// Issue #12: a 40 kg, 190 cm man dosed on his ideal weight (84 kg). 168 mg/h
+// is 2 mg/kg/h of 84 kg but 4.2 mg/kg/h of the body that receives it.
+TEST_F(KipctlDosingTest, AHardLimitHoldsOnTheActualBodyWhateverTheWeightBasis) {
+  for (const char* basis : {"IDEAL", "ADJUSTED"}) {
+    CliRun run = Kipctl(absl::StrCat(
+        "dosing validate --protocol bosma-2018 --weight-kg 40 --height-cm 190 "
+        "--sex M --weight-basis ",
+        basis,
+        " --concentration-mg-per-ml 2 --rate-mg-per-h 168 --duration-min 60 "
+        "--override-reason trial --clinician C1 --json"));
+    ASSERT_EQ(run.exit_status, 0) << run.err;
+    const json out = json::parse(run.out);
+    EXPECT_EQ(out["verdict"], "HARD_LIMIT") << basis;
+    EXPECT_EQ(out["approved"], false);
+    bool named = false;
+    for (const json& v : out["violations"]) {
+      if (v["limit"] != "drug_library.continuous_rate_max") continue;
+      named = true;
+      EXPECT_DOUBLE_EQ(v["value"].get<double>(), 4.2);
+      EXPECT_EQ(v["weight"]["kg"].get<double>(), 40.0);
+      EXPECT_EQ(v["weight"]["basis"], "ACTUAL");
+    }
+    EXPECT_TRUE(named) << run.out;
+    EXPECT_EQ(out["hard_limit_weight"]["kg"].get<double>(), 40.0);
+  }
+  CliRun text = Kipctl(
+      "dosing validate --protocol bosma-2018 --weight-kg 40 --height-cm 190 "
+      "--sex M --weight-basis IDEAL --concentration-mg-per-ml 2 "
+      "--rate-mg-per-h 168 --duration-min 60");
+  ASSERT_EQ(text.exit_status, 0) << text.err;
+  EXPECT_NE(text.out.find("drug_library.continuous_rate_max: 4.2 mg/kg/h, "
+                          "bound 2 (on 40.0 kg ACTUAL)"),
+            std::string::npos)
+      << text.out;
+  CliRun plan = Kipctl(
+      "dosing plan --protocol bosma-2018 --weight-kg 40 --height-cm 190 "
+      "--sex M --weight-basis IDEAL --concentration-mg-per-ml 2 --json");
+  ASSERT_EQ(plan.exit_status, 0) << plan.err;
+  const json planned = json::parse(plan.out);
+  EXPECT_EQ(planned["sessions"][0]["max_rate_mg_per_h"].get<double>(), 80.0);
+  EXPECT_EQ(planned["hard_limit_weight"]["kg"].get<double>(), 40.0);
+}
+
+TEST_F(KipctlDosingTest, TitrateTakesThePatientLikePlanAndValidate) {
+  CliRun run = Kipctl(
+      "dosing titrate --protocol bosma-2018 --weight-kg 40 --height-cm 190 "
+      "--sex M --weight-basis IDEAL --current-rate-mg-per-h 80 "
+      "--concentration-mg-per-ml 2 --pain-nrs 7 --side-effect nausea "
+      "--since-last-change-min 30 --json");
+  ASSERT_EQ(run.exit_status, 0) << run.err;
+  const json out = json::parse(run.out);
+  ExpectHas(out, {"action", "new_rate_mg_per_h", "new_rate_mg_per_kg_per_h",
+                  "new_rate_ml_per_h", "rule_id", "rule_description",
+                  "next_review_after_s", "max_rate_mg_per_h",
+                  "hard_limit_weight", "library_version", "library_hash"});
+  // Side effects on bosma-2018 (no sourced step): down to the protocol
+  // minimum, 0.5 mg/kg/h x 84.05 kg ideal = 42.02 mg/h.
+  EXPECT_EQ(out["action"], "DECREASE");
+  EXPECT_NEAR(out["new_rate_mg_per_h"].get<double>(), 42.02, 0.01);
+  EXPECT_EQ(out["max_rate_mg_per_h"].get<double>(), 80.0);
+  EXPECT_EQ(out["hard_limit_weight"]["basis"], "ACTUAL");
+  // Above the drug library's maximum on the actual body: refused.
+  CliRun above = Kipctl(
+      "dosing titrate --protocol bosma-2018 --weight-kg 40 --height-cm 190 "
+      "--sex M --weight-basis IDEAL --current-rate-mg-per-h 168");
+  EXPECT_EQ(above.exit_status, 2);
+  EXPECT_NE(above.err.find("current_rate_mg_per_h"), std::string::npos)
+      << above.err;
+}
+
+TEST_F(KipctlDosingTest, ACareAreaRefusalNamesTheAreasTheProtocolRunsIn) {
+  // The default care area is OUTPATIENT_PAIN; the 100 h infusion runs on a
+  // ward or in ICU.
+  for (const char* command :
+       {"dosing plan --protocol continuous-20-30mgh-100h --weight-kg 70 "
+        "--concentration-mg-per-ml 1",
+        "dosing validate --protocol continuous-20-30mgh-100h --weight-kg 70 "
+        "--concentration-mg-per-ml 1 --rate-mg-per-h 20 --duration-min 60",
+        "dosing titrate --protocol continuous-20-30mgh-100h --weight-kg 70 "
+        "--current-rate-mg-per-h 20"}) {
+    CliRun run = Kipctl(command);
+    EXPECT_EQ(run.exit_status, 2) << command;
+    EXPECT_NE(run.err.find("does not run in OUTPATIENT_PAIN; it runs in "
+                           "INPATIENT_WARD, ICU"),
+              std::string::npos)
+        << command << " -> " << run.err;
+  }
 }
 
 TEST_F(KipctlDosingTest, PkJsonHasModelAndPoints) {
