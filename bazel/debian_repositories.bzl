@@ -46,24 +46,38 @@ DEBIAN_LIBRARIES = {
     "yaml_cpp": ("/usr/include/yaml-cpp/yaml.h", "libyaml-cpp-dev"),
 }
 
+def _probe_rule(name, probe, package):
+    """A genrule that checks, when the build runs, that `probe` exists.
+
+    The check is an action, not a fact recorded when Bazel first evaluated the
+    repository: a failed action is never cached, so after `apt-get install` the
+    next build runs it again and passes, with no `bazel sync` or clean. A
+    passing check is cached like any action.
+    """
+    fix = "run: apt-get install %s (./kip test, ./kip up and ./kip demo install it), then build again" % package
+    return "\n".join([
+        "genrule(",
+        '    name = "%s_probe",' % name,
+        '    outs = ["%s_present.h"],' % name,
+        '    cmd = "if [ -e %s ]; then echo \'// %s is installed\' > $@; else echo \'%s is missing: %s\' >&2; exit 1; fi",' % (probe, probe, probe, fix),
+        ")",
+        'cc_library(name = "%s", hdrs = [":%s_present.h"])' % (name, name),
+    ])
+
 def _debian_libraries_impl(ctx):
+    libraries = ctx.attr.libraries or {name: list(v) for name, v in DEBIAN_LIBRARIES.items()}
     lines = ['package(default_visibility = ["//visibility:public"])', ""]
-    for name, (probe, package) in DEBIAN_LIBRARIES.items():
-        if ctx.path(probe).exists:
-            lines.append('cc_library(name = "%s")' % name)
-        else:
-            # Fail only the builds that need the library, with the fix in the message.
-            lines.append("genrule(")
-            lines.append('    name = "%s_missing",' % name)
-            lines.append('    outs = ["%s_missing.cc"],' % name)
-            lines.append('    cmd = "echo \'%s is missing: run apt-get install %s (or ./kip test)\' >&2; exit 1",' % (probe, package))
-            lines.append(")")
-            lines.append('cc_library(name = "%s", srcs = [":%s_missing"])' % (name, name))
+    for name, (probe, package) in libraries.items():
+        lines.append(_probe_rule(name, probe, package))
     ctx.file("BUILD", "\n".join(lines) + "\n")
     ctx.file("WORKSPACE", 'workspace(name = "%s")\n' % ctx.name)
 
 debian_libraries = repository_rule(
     implementation = _debian_libraries_impl,
-    local = True,
-    doc = "One target per Debian library; a missing one fails with the apt-get line.",
+    attrs = {
+        # name -> [probe file, Debian packages]; empty: DEBIAN_LIBRARIES.
+        "libraries": attr.string_list_dict(),
+    },
+    doc = "One target per Debian library, each checked when the build runs; " +
+          "a missing one fails with the apt-get line.",
 )
