@@ -17,7 +17,7 @@ const std::set<std::string>& PatientOptions() {
 absl::StatusOr<kip::common::v1::CareArea> CareAreaFromArgs(const Args& args) {
   const std::string name =
       absl::AsciiStrToUpper(args.Get("care-area", "OUTPATIENT_PAIN"));
-  kip::common::v1::CareArea area;
+  kip::common::v1::CareArea area = kip::common::v1::CARE_AREA_UNSPECIFIED;
   if (!kip::common::v1::CareArea_Parse(name, &area) ||
       area == kip::common::v1::CARE_AREA_UNSPECIFIED) {
     return absl::InvalidArgumentError(
@@ -47,7 +47,8 @@ absl::StatusOr<v1::PatientDosingInput> PatientFromArgs(const Args& args) {
                                : kip::common::v1::MALE);
   }
   if (args.Has("weight-basis")) {
-    kip::common::v1::WeightBasis basis;
+    kip::common::v1::WeightBasis basis =
+        kip::common::v1::WEIGHT_BASIS_UNSPECIFIED;
     if (!kip::common::v1::WeightBasis_Parse(
             absl::AsciiStrToUpper(args.Get("weight-basis")), &basis) ||
         basis == kip::common::v1::WEIGHT_BASIS_UNSPECIFIED) {
