@@ -13,6 +13,8 @@
 
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
+#include "sdk/cpp/connection_options.h"
+#include "sdk/cpp/retry_policy.h"
 #include "sdk/cpp/session_logger.h"
 
 namespace {
@@ -116,9 +118,9 @@ kip_client* kip_client_create(const char* target, const char* bearer_token,
     client->options.root_certs_pem = root_certs_pem;
   if (deadline_ms > 0)
     client->options.default_deadline = absl::Milliseconds(deadline_ms);
-  // The C ABI does not know which methods an app calls: every KIP RPC is
-  // idempotent by design, so UNAVAILABLE is retried on all of them.
-  client->channel = kip::MakeChannel(client->options, "", {});
+  // One channel for every service: the SDK's retry policy for all of them.
+  client->channel =
+      kip::MakeChannel(client->options, kip::RetriedMethodsOfAllServices());
   client->stub = std::make_unique<grpc::GenericStub>(client->channel);
   return client.release();
 }

@@ -7,9 +7,12 @@
 #include <grpcpp/grpcpp.h>
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -36,17 +39,36 @@ struct ConnectionOptions {
   int max_attempts = 4;
   // Keepalive pings: never more often than once a minute.
   absl::Duration keepalive_time = absl::Minutes(1);
+  // Longest wait between reconnection attempts; 0: gRPC's default (growing to
+  // 120 s). Servers calling servers use 1 s, to recover as soon as a
+  // restarted pod is back.
+  absl::Duration max_reconnect_backoff = absl::ZeroDuration();
 };
 
-// The channel for `service` ("kip.dosing.v1.DosingService"), with the retry
-// policy applied to `idempotent_methods` of it (to every method when empty).
+// Options of one call, over the connection's (google-cloud-cpp's per-call
+// Options): its own timeout, token and extra metadata.
+struct CallOptions {
+  // 0: the connection's default_deadline from now.
+  absl::Duration timeout = absl::ZeroDuration();
+  // Empty: the connection's token (or its provider).
+  std::string bearer_token;
+  std::vector<std::pair<std::string, std::string>> metadata;
+};
+
+// The channel for `service` ("kip.dosing.v1.DosingService"), retrying
+// UNAVAILABLE on `retried_methods` of it (none when empty).
 std::shared_ptr<grpc::Channel> MakeChannel(
     const ConnectionOptions& options, const std::string& service,
-    const std::set<std::string>& idempotent_methods);
+    const std::set<std::string>& retried_methods);
+// One channel for several services (the C ABI's): service -> retried methods.
+std::shared_ptr<grpc::Channel> MakeChannel(
+    const ConnectionOptions& options,
+    const std::map<std::string, std::set<std::string>>& retried_by_service);
 
-// A ClientContext with the deadline and the caller's token.
+// A ClientContext with the call's (else the connection's) deadline, token and
+// metadata.
 absl::StatusOr<std::unique_ptr<grpc::ClientContext>> MakeContext(
-    const ConnectionOptions& options);
+    const ConnectionOptions& options, const CallOptions& call = {});
 
 }  // namespace kip
 

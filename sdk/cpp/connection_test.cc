@@ -77,7 +77,10 @@ TEST_F(ConnectionTest, IdempotentCallsAreRetriedOthersAreNot) {
   ConnectionOptions options;
   options.target = target();
   // ListProtocols idempotent; GetProtocol treated as not, for this test.
-  DosingClient client(MakeDosingConnection(options, {"ListProtocols"}));
+  auto connection =
+      MakeDosingConnection(options, std::set<std::string>{"ListProtocols"});
+  ASSERT_TRUE(connection.ok()) << connection.status();
+  DosingClient client(*connection);
   auto listed = client.ListProtocols({});
   ASSERT_TRUE(listed.ok()) << listed.status();
   EXPECT_EQ(listed->library().version(), "v");
@@ -117,6 +120,48 @@ TEST_F(ConnectionTest, CallsWithoutADeadlineGetTheDefaultOne) {
   const absl::Time start = absl::Now();
   auto planned = client.PlanCourse({});
   EXPECT_EQ(planned.status().code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_LT(absl::Now() - start, absl::Milliseconds(450));
+}
+
+TEST_F(ConnectionTest, ByDefaultEveryUnaryMethodIsRetried) {
+  ConnectionOptions options;
+  options.target = target();
+  DosingClient client(MakeDosingConnection(options));
+  ASSERT_TRUE(client.GetProtocol({}).ok());
+  EXPECT_EQ(service_.get_calls_, 2);
+}
+
+TEST_F(ConnectionTest, ARetriedMethodTheServiceLacksIsRefused) {
+  ConnectionOptions options;
+  options.target = target();
+  auto connection =
+      MakeDosingConnection(options, std::set<std::string>{"PlanCourses"});
+  EXPECT_EQ(connection.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(connection.status().message().find("PlanCourses"),
+            absl::string_view::npos);
+}
+
+TEST_F(ConnectionTest, CallOptionsOverrideTheConnectionsForOneCall) {
+  ConnectionOptions options;
+  options.target = target();
+  options.bearer_token = "connection-token";
+  DosingClient client(MakeDosingConnection(options));
+  CallOptions call;
+  call.bearer_token = "call-token";
+  ASSERT_TRUE(client.ValidateProgram({}, call).ok());
+  ASSERT_TRUE(client.ValidateProgram({}).ok());
+  {
+    std::lock_guard<std::mutex> lock(service_.mu_);
+    EXPECT_EQ(service_.authorizations_,
+              (std::vector<std::string>{"Bearer call-token",
+                                        "Bearer connection-token"}));
+  }
+  // A call's own timeout, shorter than the connection's 10 s default.
+  CallOptions quick;
+  quick.timeout = absl::Milliseconds(100);
+  const absl::Time start = absl::Now();
+  EXPECT_EQ(client.PlanCourse({}, quick).status().code(),
+            absl::StatusCode::kDeadlineExceeded);
   EXPECT_LT(absl::Now() - start, absl::Milliseconds(450));
 }
 

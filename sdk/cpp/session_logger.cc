@@ -6,12 +6,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "services/sessions/store/sqlite_db.h"
+#include "base/sqlite_db.h"
 
 namespace kip {
 
 namespace sv1 = kip::sessions::v1;
-using kip::sessions::SqliteDb;
+using kip::SqliteDb;
 
 std::string NewUuid() {
   // 122 random bits from the OS (via OpenSSL): ids from many devices must
@@ -72,7 +72,7 @@ class SessionLogger::Outbox {
                        " undelivered records (max_pending); nothing was "
                        "dropped, this record was not queued"));
     }
-    absl::StatusOr<sessions::SqliteStatement*> stmt = db_->Cached(
+    absl::StatusOr<SqliteStatement*> stmt = db_->Cached(
         "INSERT INTO outbox (kind, id, record) VALUES (?, ?, ?) ON CONFLICT "
         "(id) DO NOTHING");
     if (!stmt.ok()) return stmt.status();
@@ -82,7 +82,7 @@ class SessionLogger::Outbox {
 
   absl::StatusOr<std::vector<Record>> Oldest(int limit) {
     absl::MutexLock lock(&mu_);
-    absl::StatusOr<sessions::SqliteStatement*> stmt = db_->Cached(
+    absl::StatusOr<SqliteStatement*> stmt = db_->Cached(
         "SELECT seq, kind, id, record FROM outbox ORDER BY seq LIMIT ?");
     if (!stmt.ok()) return stmt.status();
     (*stmt)->Bind(1, static_cast<int64_t>(limit));
@@ -101,7 +101,7 @@ class SessionLogger::Outbox {
   // Removes delivered records up to and including `last_seq`.
   absl::Status Delivered(int64_t last_seq) {
     absl::MutexLock lock(&mu_);
-    absl::StatusOr<sessions::SqliteStatement*> stmt =
+    absl::StatusOr<SqliteStatement*> stmt =
         db_->Cached("DELETE FROM outbox WHERE seq <= ?");
     if (!stmt.ok()) return stmt.status();
     (*stmt)->Bind(1, last_seq);
@@ -111,7 +111,7 @@ class SessionLogger::Outbox {
   absl::Status Reject(const Record& r, const absl::Status& error) {
     absl::MutexLock lock(&mu_);
     if (absl::Status s = db_->Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
-    absl::StatusOr<sessions::SqliteStatement*> insert =
+    absl::StatusOr<SqliteStatement*> insert =
         db_->Cached("INSERT OR REPLACE INTO rejected VALUES (?, ?, ?, ?, ?)");
     absl::Status status = insert.status();
     if (status.ok()) {
@@ -124,7 +124,7 @@ class SessionLogger::Outbox {
       status = (*insert)->Run();
     }
     if (status.ok()) {
-      absl::StatusOr<sessions::SqliteStatement*> remove =
+      absl::StatusOr<SqliteStatement*> remove =
           db_->Cached("DELETE FROM outbox WHERE seq = ?");
       status = remove.status();
       if (status.ok()) {
@@ -272,7 +272,7 @@ absl::Status SessionLogger::DeliverSome() {
     sv1::StartSessionRequest request;
     request.mutable_session()->ParseFromString(first.record);
     absl::StatusOr<sv1::StartSessionResponse> r =
-        connection_->StartSession(request);
+        connection_->StartSession(request, CallOptions());
     if (r.ok()) return outbox_->Delivered(first.seq);
     if (Transient(r.status())) return r.status();
     Report(DeliveryState::kRejected, r.status());
@@ -286,7 +286,7 @@ absl::Status SessionLogger::DeliverSome() {
     last_seq = record.seq;
   }
   absl::StatusOr<sv1::AppendEventsResponse> r =
-      connection_->AppendEvents(request);
+      connection_->AppendEvents(request, CallOptions());
   if (r.ok()) return outbox_->Delivered(last_seq);
   if (Transient(r.status())) return r.status();
   // The batch was refused as a whole: find the bad record by sending the
@@ -295,7 +295,7 @@ absl::Status SessionLogger::DeliverSome() {
     sv1::AppendEventsRequest single;
     *single.add_events() = request.events(0);
     absl::StatusOr<sv1::AppendEventsResponse> one =
-        connection_->AppendEvents(single);
+        connection_->AppendEvents(single, CallOptions());
     if (one.ok()) return outbox_->Delivered(first.seq);
     if (Transient(one.status())) return one.status();
     Report(DeliveryState::kRejected, one.status());

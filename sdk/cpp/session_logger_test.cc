@@ -41,22 +41,24 @@ TEST(SessionLoggerTest, DeliversInOrderInBatchesAfterTransientFailures) {
   absl::Mutex mu;
   std::vector<std::string> delivered;
   int calls = 0;
-  EXPECT_CALL(*mock, StartSession(_)).WillRepeatedly(Invoke([](const auto& r) {
-    sv1::StartSessionResponse response;
-    *response.mutable_session() = r.session();
-    return absl::StatusOr<sv1::StartSessionResponse>(response);
-  }));
-  EXPECT_CALL(*mock, AppendEvents(_)).WillRepeatedly(Invoke([&](const auto& r) {
-    absl::MutexLock lock(&mu);
-    if (++calls % 3 == 1) {
-      return absl::StatusOr<sv1::AppendEventsResponse>(
-          absl::UnavailableError("wifi"));
-    }
-    EXPECT_LE(r.events_size(), 10);
-    for (const auto& e : r.events()) delivered.push_back(e.note().text());
-    return absl::StatusOr<sv1::AppendEventsResponse>(
-        sv1::AppendEventsResponse());
-  }));
+  EXPECT_CALL(*mock, StartSession(_, _))
+      .WillRepeatedly(Invoke([](const auto& r, const auto&) {
+        sv1::StartSessionResponse response;
+        *response.mutable_session() = r.session();
+        return absl::StatusOr<sv1::StartSessionResponse>(response);
+      }));
+  EXPECT_CALL(*mock, AppendEvents(_, _))
+      .WillRepeatedly(Invoke([&](const auto& r, const auto&) {
+        absl::MutexLock lock(&mu);
+        if (++calls % 3 == 1) {
+          return absl::StatusOr<sv1::AppendEventsResponse>(
+              absl::UnavailableError("wifi"));
+        }
+        EXPECT_LE(r.events_size(), 10);
+        for (const auto& e : r.events()) delivered.push_back(e.note().text());
+        return absl::StatusOr<sv1::AppendEventsResponse>(
+            sv1::AppendEventsResponse());
+      }));
   auto logger = SessionLogger::Create(Options(TempPath()), mock);
   ASSERT_TRUE(logger.ok()) << logger.status();
   auto session = (*logger)->Start(sv1::InfusionSession());
@@ -73,15 +75,16 @@ TEST(SessionLoggerTest, DeliversInOrderInBatchesAfterTransientFailures) {
 TEST(SessionLoggerTest, NetworkUpResetsTheBackoffAndDeliversAtOnce) {
   auto mock = std::make_shared<NiceMock<MockSessionLogConnection>>();
   std::atomic<int> calls{0};
-  EXPECT_CALL(*mock, StartSession(_)).WillRepeatedly(Invoke([&](const auto&) {
-    // The first attempt meets the dropped network; then it is back.
-    if (calls++ == 0) {
-      return absl::StatusOr<sv1::StartSessionResponse>(
-          absl::UnavailableError("no route to host"));
-    }
-    return absl::StatusOr<sv1::StartSessionResponse>(
-        sv1::StartSessionResponse());
-  }));
+  EXPECT_CALL(*mock, StartSession(_, _))
+      .WillRepeatedly(Invoke([&](const auto&, const auto&) {
+        // The first attempt meets the dropped network; then it is back.
+        if (calls++ == 0) {
+          return absl::StatusOr<sv1::StartSessionResponse>(
+              absl::UnavailableError("no route to host"));
+        }
+        return absl::StatusOr<sv1::StartSessionResponse>(
+            sv1::StartSessionResponse());
+      }));
   EXPECT_CALL(*mock, ResetConnectionBackoff()).Times(1);
   SessionLoggerOptions options = Options(TempPath());
   options.initial_backoff = absl::Minutes(10);  // only NetworkUp() can help
@@ -116,17 +119,18 @@ TEST(NewUuidTest, IsAVersion4UuidAndDoesNotRepeat) {
 TEST(SessionLoggerTest, ARefusedEventIsKeptAsideNeverDropped) {
   auto mock = std::make_shared<NiceMock<MockSessionLogConnection>>();
   std::vector<std::string> delivered;
-  EXPECT_CALL(*mock, AppendEvents(_)).WillRepeatedly(Invoke([&](const auto& r) {
-    for (const auto& e : r.events()) {
-      if (e.note().text() == "3") {
+  EXPECT_CALL(*mock, AppendEvents(_, _))
+      .WillRepeatedly(Invoke([&](const auto& r, const auto&) {
+        for (const auto& e : r.events()) {
+          if (e.note().text() == "3") {
+            return absl::StatusOr<sv1::AppendEventsResponse>(
+                absl::InvalidArgumentError("events[0].note.text: bad"));
+          }
+        }
+        for (const auto& e : r.events()) delivered.push_back(e.note().text());
         return absl::StatusOr<sv1::AppendEventsResponse>(
-            absl::InvalidArgumentError("events[0].note.text: bad"));
-      }
-    }
-    for (const auto& e : r.events()) delivered.push_back(e.note().text());
-    return absl::StatusOr<sv1::AppendEventsResponse>(
-        sv1::AppendEventsResponse());
-  }));
+            sv1::AppendEventsResponse());
+      }));
   auto logger = SessionLogger::Create(Options(TempPath()), mock);
   std::atomic<int> rejected_reports{0};
   (*logger)->OnDeliveryStateChange([&](const DeliveryStatus& s) {
@@ -142,10 +146,11 @@ TEST(SessionLoggerTest, ARefusedEventIsKeptAsideNeverDropped) {
 TEST(SessionLoggerTest, AFullOutboxRefusesClearlyAndARestartResumes) {
   const std::string path = TempPath();
   auto down = std::make_shared<NiceMock<MockSessionLogConnection>>();
-  EXPECT_CALL(*down, AppendEvents(_)).WillRepeatedly(Invoke([](const auto&) {
-    return absl::StatusOr<sv1::AppendEventsResponse>(
-        absl::UnavailableError("down"));
-  }));
+  EXPECT_CALL(*down, AppendEvents(_, _))
+      .WillRepeatedly(Invoke([](const auto&, const auto&) {
+        return absl::StatusOr<sv1::AppendEventsResponse>(
+            absl::UnavailableError("down"));
+      }));
   SessionLoggerOptions options = Options(path);
   options.max_pending = 5;
   {
@@ -158,11 +163,12 @@ TEST(SessionLoggerTest, AFullOutboxRefusesClearlyAndARestartResumes) {
   }
   auto up = std::make_shared<NiceMock<MockSessionLogConnection>>();
   int delivered = 0;
-  EXPECT_CALL(*up, AppendEvents(_)).WillRepeatedly(Invoke([&](const auto& r) {
-    delivered += r.events_size();
-    return absl::StatusOr<sv1::AppendEventsResponse>(
-        sv1::AppendEventsResponse());
-  }));
+  EXPECT_CALL(*up, AppendEvents(_, _))
+      .WillRepeatedly(Invoke([&](const auto& r, const auto&) {
+        delivered += r.events_size();
+        return absl::StatusOr<sv1::AppendEventsResponse>(
+            sv1::AppendEventsResponse());
+      }));
   auto logger = SessionLogger::Create(options, up);
   ASSERT_TRUE((*logger)->Flush(absl::Now() + absl::Seconds(30)).ok());
   EXPECT_EQ(delivered, 5);

@@ -9,13 +9,13 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "base/file_util.h"
 #include "google/protobuf/util/json_util.h"
 #include "kip/analytics/v1/analytics.grpc.pb.h"
 #include "nlohmann/json.hpp"
 #include "sdk/kipctl/args.h"
 #include "sdk/kipctl/exit_status.h"
 #include "sdk/kipctl/study_csv.h"
-#include "services/common/file_util.h"
 
 namespace kip::kipctl {
 namespace {
@@ -52,7 +52,7 @@ std::string ConventionName(av1::Convention c) {
   return c == av1::METAFOR ? "metafor" : "revman5";
 }
 
-int Meta(const std::vector<std::string>& argv, const Connection& connection) {
+int Meta(const std::vector<std::string>& argv, kip::AnalyticsClient& client) {
   auto args =
       Args::Parse(argv,
                   {"token", "dosing", "sessions", "analytics", "ca-cert",
@@ -127,39 +127,28 @@ int Meta(const std::vector<std::string>& argv, const Connection& connection) {
   if (!level.ok()) return InvalidInput(std::string(level.status().message()));
   o->set_confidence_level(*level);
 
-  auto stub = av1::AnalyticsService::NewStub(connection.channel);
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::seconds(60));
-  if (!connection.token.empty())
-    context.AddMetadata("authorization", "Bearer " + connection.token);
+  // Plots of large analyses take longer than a plain call.
+  kip::CallOptions call;
+  call.timeout = absl::Seconds(60);
   av1::RunMetaAnalysisResponse result;
   if (args->Has("funnel")) {
-    grpc::ClientContext funnel_context;
-    funnel_context.set_deadline(std::chrono::system_clock::now() +
-                                std::chrono::seconds(60));
-    if (!connection.token.empty()) {
-      funnel_context.AddMetadata("authorization", "Bearer " + connection.token);
-    }
     av1::RenderFunnelPlotRequest plot;
     *plot.mutable_analysis() = request;
-    av1::RenderFunnelPlotResponse rendered;
-    grpc::Status status =
-        stub->RenderFunnelPlot(&funnel_context, plot, &rendered);
-    if (!status.ok()) return RpcFailed(status);
-    std::ofstream(args->Get("funnel")) << rendered.svg();
+    auto rendered = client.RenderFunnelPlot(plot, call);
+    if (!rendered.ok()) return CallFailed(rendered.status());
+    std::ofstream(args->Get("funnel")) << rendered->svg();
   }
   if (args->Has("forest")) {
     av1::RenderForestPlotRequest plot;
     *plot.mutable_analysis() = request;
-    av1::RenderForestPlotResponse rendered;
-    grpc::Status status = stub->RenderForestPlot(&context, plot, &rendered);
-    if (!status.ok()) return RpcFailed(status);
-    std::ofstream(args->Get("forest")) << rendered.svg();
-    result = rendered.result();
+    auto rendered = client.RenderForestPlot(plot, call);
+    if (!rendered.ok()) return CallFailed(rendered.status());
+    std::ofstream(args->Get("forest")) << rendered->svg();
+    result = rendered->result();
   } else {
-    grpc::Status status = stub->RunMetaAnalysis(&context, request, &result);
-    if (!status.ok()) return RpcFailed(status);
+    auto pooled = client.RunMetaAnalysis(request, call);
+    if (!pooled.ok()) return CallFailed(pooled.status());
+    result = *std::move(pooled);
   }
 
   if (args->Has("json")) {
@@ -243,7 +232,7 @@ int Meta(const std::vector<std::string>& argv, const Connection& connection) {
 // `kipctl analytics outcomes`: a logged study's outcome per arm (and dose
 // band), and the rows ready to pool.
 int Outcomes(const std::vector<std::string>& argv,
-             const Connection& connection) {
+             kip::AnalyticsClient& client) {
   auto args = Args::Parse(
       argv,
       WithGlobalOptions({"study", "outcome", "side-effect", "follow-up-day",
@@ -277,11 +266,10 @@ int Outcomes(const std::vector<std::string>& argv,
   }
   request.set_treatment_arm_id(args->Get("treatment-arm", ""));
   request.set_control_arm_id(args->Get("control-arm", ""));
-  auto stub = av1::AnalyticsService::NewStub(connection.channel);
-  av1::ComputeStudyOutcomesResponse response;
-  grpc::Status status = stub->ComputeStudyOutcomes(NewContext(connection).get(),
-                                                   request, &response);
-  if (!status.ok()) return RpcFailed(status);
+  absl::StatusOr<av1::ComputeStudyOutcomesResponse> response_or =
+      client.ComputeStudyOutcomes(request);
+  if (!response_or.ok()) return CallFailed(response_or.status());
+  const av1::ComputeStudyOutcomesResponse& response = *response_or;
   if (args->Has("json")) {
     json out = {{"study_id", *study},
                 {"outcome", av1::OutcomeKind_Name(kind)},
@@ -328,9 +316,9 @@ int Outcomes(const std::vector<std::string>& argv,
 
 int RunAnalyticsCommand(const std::string& command,
                         const std::vector<std::string>& args,
-                        const Connection& connection) {
-  if (command == "meta") return Meta(args, connection);
-  if (command == "outcomes") return Outcomes(args, connection);
+                        kip::AnalyticsClient& client) {
+  if (command == "meta") return Meta(args, client);
+  if (command == "outcomes") return Outcomes(args, client);
   std::fprintf(stderr,
                "kipctl: analytics %s: unknown command (meta, outcomes)\n",
                command.c_str());

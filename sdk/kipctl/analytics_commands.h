@@ -13,7 +13,7 @@ namespace kip::kipctl {
 // Exit status as RunDosingCommand's.
 int RunAnalyticsCommand(const std::string& command,
                         const std::vector<std::string>& args,
-                        const Connection& connection);
+                        kip::AnalyticsClient& client);
 
 }  // namespace kip::kipctl
 

@@ -6,7 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "kip/dosing/v1/dosing.grpc.pb.h"
+#include "kip/dosing/v1/dosing.pb.h"
 #include "nlohmann/json.hpp"
 #include "sdk/kipctl/args.h"
 #include "sdk/kipctl/dosing_args.h"
@@ -27,16 +27,6 @@ std::set<std::string> WithGlobalOptions(std::set<std::string> options) {
   return options;
 }
 
-std::unique_ptr<grpc::ClientContext> NewContext(const Connection& connection) {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(std::chrono::system_clock::now() +
-                        std::chrono::seconds(30));
-  if (!connection.token.empty()) {
-    context->AddMetadata("authorization", "Bearer " + connection.token);
-  }
-  return context;
-}
-
 namespace {
 
 namespace v1 = kip::dosing::v1;
@@ -46,15 +36,11 @@ int InvalidInput(const absl::Status& status) {
   return kip::kipctl::InvalidInput(std::string(status.message()));
 }
 
-std::unique_ptr<grpc::ClientContext> Context(const Connection& connection) {
-  return NewContext(connection);
-}
-
 std::set<std::string> With(std::set<std::string> options) {
   return WithGlobalOptions(std::move(options));
 }
 
-int Plan(const std::vector<std::string>& argv, const Connection& connection) {
+int Plan(const std::vector<std::string>& argv, kip::DosingClient& client) {
   auto args = Args::Parse(
       argv,
       With({"protocol", "weight-kg", "concentration-mg-per-ml", "care-area",
@@ -83,11 +69,9 @@ int Plan(const std::vector<std::string>& argv, const Connection& connection) {
     }
     request.set_pk_model(model);
   }
-  auto stub = v1::DosingService::NewStub(connection.channel);
-  v1::PlanCourseResponse plan;
-  grpc::Status status =
-      stub->PlanCourse(Context(connection).get(), request, &plan);
-  if (!status.ok()) return RpcFailed(status);
+  absl::StatusOr<v1::PlanCourseResponse> plan_or = client.PlanCourse(request);
+  if (!plan_or.ok()) return CallFailed(plan_or.status());
+  const v1::PlanCourseResponse& plan = *plan_or;
   if (args->Has("json")) {
     json out = {
         {"protocol_id", plan.protocol_id()},
@@ -143,8 +127,7 @@ int Plan(const std::vector<std::string>& argv, const Connection& connection) {
   return 0;
 }
 
-int Validate(const std::vector<std::string>& argv,
-             const Connection& connection) {
+int Validate(const std::vector<std::string>& argv, kip::DosingClient& client) {
   auto args =
       Args::Parse(argv,
                   With({"protocol", "weight-kg", "concentration-mg-per-ml",
@@ -189,11 +172,10 @@ int Validate(const std::vector<std::string>& argv,
   }
   request.set_session_id(args->Get("session-id"));
   request.set_course_id(args->Get("course-id"));
-  auto stub = v1::DosingService::NewStub(connection.channel);
-  v1::ValidateProgramResponse response;
-  grpc::Status status =
-      stub->ValidateProgram(Context(connection).get(), request, &response);
-  if (!status.ok()) return RpcFailed(status);
+  absl::StatusOr<v1::ValidateProgramResponse> response_or =
+      client.ValidateProgram(request);
+  if (!response_or.ok()) return CallFailed(response_or.status());
+  const v1::ValidateProgramResponse& response = *response_or;
   if (args->Has("json")) {
     json out = {
         {"verdict", v1::Verdict_Name(response.verdict())},
@@ -235,7 +217,7 @@ int Validate(const std::vector<std::string>& argv,
   return 0;
 }
 
-int Pk(const std::vector<std::string>& argv, const Connection& connection) {
+int Pk(const std::vector<std::string>& argv, kip::DosingClient& client) {
   auto args = Args::Parse(argv, With({"model", "weight-kg", "infusion", "at"}),
                           {"json"});
   if (!args.ok()) return InvalidInput(args.status());
@@ -271,11 +253,10 @@ int Pk(const std::vector<std::string>& argv, const Connection& connection) {
     if (!times.ok()) return InvalidInput(times.status());
     for (double t : *times) request.add_at_min(t);
   }
-  auto stub = v1::DosingService::NewStub(connection.channel);
-  v1::PredictConcentrationResponse response;
-  grpc::Status status =
-      stub->PredictConcentration(Context(connection).get(), request, &response);
-  if (!status.ok()) return RpcFailed(status);
+  absl::StatusOr<v1::PredictConcentrationResponse> response_or =
+      client.PredictConcentration(request);
+  if (!response_or.ok()) return CallFailed(response_or.status());
+  const v1::PredictConcentrationResponse& response = *response_or;
   const std::string name =
       absl::AsciiStrToLower(v1::PkModel_Name(response.model()));
   if (args->Has("json")) {
@@ -304,13 +285,13 @@ int Pk(const std::vector<std::string>& argv, const Connection& connection) {
 
 int RunDosingCommand(const std::string& command,
                      const std::vector<std::string>& args,
-                     const Connection& connection) {
-  if (command == "protocols") return ListProtocolsCommand(args, connection);
-  if (command == "protocol") return ShowProtocolCommand(args, connection);
-  if (command == "plan") return Plan(args, connection);
-  if (command == "validate") return Validate(args, connection);
-  if (command == "pk") return Pk(args, connection);
-  if (command == "titrate") return TitrateCommand(args, connection);
+                     kip::DosingClient& client) {
+  if (command == "protocols") return ListProtocolsCommand(args, client);
+  if (command == "protocol") return ShowProtocolCommand(args, client);
+  if (command == "plan") return Plan(args, client);
+  if (command == "validate") return Validate(args, client);
+  if (command == "pk") return Pk(args, client);
+  if (command == "titrate") return TitrateCommand(args, client);
   std::fprintf(stderr,
                "kipctl: dosing %s: unknown command (protocols, protocol, plan, "
                "validate, titrate, pk)\n",

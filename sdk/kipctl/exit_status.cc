@@ -10,12 +10,12 @@ int InvalidInput(const std::string& message) {
   return 2;
 }
 
-int RpcFailed(const grpc::Status& status) {
-  std::string message = status.error_message();
+int CallFailed(const absl::Status& status) {
+  std::string message(status.message());
   std::replace(message.begin(), message.end(), '\n', ' ');
   std::fprintf(stderr, "kipctl: %s\n", message.c_str());
-  return status.error_code() == grpc::StatusCode::INVALID_ARGUMENT ||
-                 status.error_code() == grpc::StatusCode::FAILED_PRECONDITION
+  return status.code() == absl::StatusCode::kInvalidArgument ||
+                 status.code() == absl::StatusCode::kFailedPrecondition
              ? 2
              : 1;
 }

@@ -3,17 +3,17 @@
 #ifndef KIP_SDK_KIPCTL_EXIT_STATUS_H_
 #define KIP_SDK_KIPCTL_EXIT_STATUS_H_
 
-#include <grpcpp/grpcpp.h>
-
 #include <string>
+
+#include "absl/status/status.h"
 
 namespace kip::kipctl {
 
 // Prints `message` and returns 2.
 int InvalidInput(const std::string& message);
-// Prints the server's message on one line; 2 for INVALID_ARGUMENT and
+// Prints the call's message on one line; 2 for INVALID_ARGUMENT and
 // FAILED_PRECONDITION (the request was wrong), 1 otherwise.
-int RpcFailed(const grpc::Status& status);
+int CallFailed(const absl::Status& status);
 
 }  // namespace kip::kipctl
 

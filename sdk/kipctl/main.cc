@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "base/file_util.h"
 #include "sdk/kipctl/analytics_commands.h"
 #include "sdk/kipctl/dosing_commands.h"
 #include "sdk/kipctl/sessions_commands.h"
-#include "services/common/file_util.h"
 
 namespace {
 
@@ -147,6 +147,8 @@ int main(int argc, char** argv) {
   options.target = !connection["target"].empty()   ? connection["target"]
                    : !connection[words[0]].empty() ? connection[words[0]]
                                                    : kDefault.at(words[0]);
+  // kipctl's calls may wait for a busy server longer than an app's.
+  options.default_deadline = absl::Seconds(30);
   options.bearer_token = connection["token"];
   if (options.bearer_token.empty() && std::getenv("KIP_TOKEN") != nullptr) {
     options.bearer_token = std::getenv("KIP_TOKEN");
@@ -162,16 +164,10 @@ int main(int argc, char** argv) {
   }
   if (words[0] == "sessions")
     return kip::kipctl::RunSessionsCommand(words[1], rest, options);
-  std::shared_ptr<grpc::ChannelCredentials> credentials =
-      grpc::InsecureChannelCredentials();
-  if (!options.root_certs_pem.empty()) {
-    grpc::SslCredentialsOptions ssl;
-    ssl.pem_root_certs = options.root_certs_pem;
-    credentials = grpc::SslCredentials(ssl);
+  if (words[0] == "dosing") {
+    kip::DosingClient dosing(kip::MakeDosingConnection(options));
+    return kip::kipctl::RunDosingCommand(words[1], rest, dosing);
   }
-  kip::kipctl::Connection legacy{
-      grpc::CreateChannel(options.target, credentials), options.bearer_token};
-  if (words[0] == "dosing")
-    return kip::kipctl::RunDosingCommand(words[1], rest, legacy);
-  return kip::kipctl::RunAnalyticsCommand(words[1], rest, legacy);
+  kip::AnalyticsClient analytics(kip::MakeAnalyticsConnection(options));
+  return kip::kipctl::RunAnalyticsCommand(words[1], rest, analytics);
 }

@@ -99,14 +99,13 @@ void PrintProtocol(const v1::Protocol& p) {
 }  // namespace
 
 int ListProtocolsCommand(const std::vector<std::string>& argv,
-                         const Connection& connection) {
+                         kip::DosingClient& client) {
   auto args = Args::Parse(argv, GlobalOptions(), {"json"});
   if (!args.ok()) return InvalidInput(std::string(args.status().message()));
-  auto stub = v1::DosingService::NewStub(connection.channel);
-  v1::ListProtocolsResponse response;
-  grpc::Status status =
-      stub->ListProtocols(NewContext(connection).get(), {}, &response);
-  if (!status.ok()) return RpcFailed(status);
+  absl::StatusOr<v1::ListProtocolsResponse> response_or =
+      client.ListProtocols({});
+  if (!response_or.ok()) return CallFailed(response_or.status());
+  const v1::ListProtocolsResponse& response = *response_or;
   if (args->Has("json")) {
     json out = {{"library_version", response.library().version()},
                 {"library_hash", response.library().content_sha256()},
@@ -136,18 +135,17 @@ int ListProtocolsCommand(const std::vector<std::string>& argv,
 }
 
 int ShowProtocolCommand(const std::vector<std::string>& argv,
-                        const Connection& connection) {
+                        kip::DosingClient& client) {
   auto args = Args::Parse(argv, WithGlobalOptions({"protocol"}), {"json"});
   if (!args.ok()) return InvalidInput(std::string(args.status().message()));
   auto id = args->Required("protocol");
   if (!id.ok()) return InvalidInput(std::string(id.status().message()));
-  auto stub = v1::DosingService::NewStub(connection.channel);
   v1::GetProtocolRequest request;
   request.set_protocol_id(*id);
-  v1::GetProtocolResponse response;
-  grpc::Status status =
-      stub->GetProtocol(NewContext(connection).get(), request, &response);
-  if (!status.ok()) return RpcFailed(status);
+  absl::StatusOr<v1::GetProtocolResponse> response_or =
+      client.GetProtocol(request);
+  if (!response_or.ok()) return CallFailed(response_or.status());
+  const v1::GetProtocolResponse& response = *response_or;
   if (args->Has("json")) {
     google::protobuf::util::JsonPrintOptions options;
     options.preserve_proto_field_names = true;

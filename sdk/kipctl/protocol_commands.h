@@ -12,9 +12,9 @@
 namespace kip::kipctl {
 
 int ListProtocolsCommand(const std::vector<std::string>& argv,
-                         const Connection& connection);
+                         kip::DosingClient& client);
 int ShowProtocolCommand(const std::vector<std::string>& argv,
-                        const Connection& connection);
+                        kip::DosingClient& client);
 
 }  // namespace kip::kipctl
 

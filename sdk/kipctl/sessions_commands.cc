@@ -8,6 +8,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "base/time_util.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
 #include "grpcpp/grpcpp.h"
@@ -23,11 +24,6 @@ namespace {
 namespace sv1 = kip::sessions::v1;
 using google::protobuf::util::TimeUtil;
 
-int Failed(const absl::Status& status) {
-  return RpcFailed(grpc::Status(static_cast<grpc::StatusCode>(status.code()),
-                                std::string(status.message())));
-}
-
 std::string Json(const google::protobuf::Message& message) {
   std::string out;
   google::protobuf::util::JsonPrintOptions options;
@@ -37,7 +33,7 @@ std::string Json(const google::protobuf::Message& message) {
   return out;
 }
 
-int Start(const Args& args, SessionLogConnection& sessions) {
+int Start(const Args& args, SessionLogClient& sessions) {
   sv1::StartSessionRequest request;
   sv1::InfusionSession* s = request.mutable_session();
   for (const char* required : {"study", "patient", "protocol", "device"}) {
@@ -55,7 +51,7 @@ int Start(const Args& args, SessionLogConnection& sessions) {
   if (!day.ok()) return InvalidInput(std::string(day.status().message()));
   s->set_course_day(static_cast<int>(*day));
   auto started = sessions.StartSession(request);
-  if (!started.ok()) return Failed(started.status());
+  if (!started.ok()) return CallFailed(started.status());
   if (args.Has("json")) {
     std::cout << Json(*started) << "\n";
   } else {
@@ -64,7 +60,7 @@ int Start(const Args& args, SessionLogConnection& sessions) {
   return 0;
 }
 
-int Log(const Args& args, SessionLogConnection& sessions) {
+int Log(const Args& args, SessionLogClient& sessions) {
   if (!args.Has("session")) return InvalidInput("--session: is required");
   sv1::Event event;
   if (args.Has("event-json")) {
@@ -96,13 +92,12 @@ int Log(const Args& args, SessionLogConnection& sessions) {
   event.set_session_id(args.Get("session"));
   if (event.event_id().empty()) event.set_event_id(NewUuid());
   if (!event.has_device_time()) {
-    *event.mutable_device_time() =
-        TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(absl::Now()));
+    *event.mutable_device_time() = ProtoFromTime(absl::Now());
   }
   sv1::AppendEventsRequest request;
   *request.add_events() = event;
   auto acks = sessions.AppendEvents(request);
-  if (!acks.ok()) return Failed(acks.status());
+  if (!acks.ok()) return CallFailed(acks.status());
   const sv1::EventAck& ack = acks->acks(0);
   if (args.Has("json")) {
     std::cout << Json(ack) << "\n";
@@ -114,12 +109,12 @@ int Log(const Args& args, SessionLogConnection& sessions) {
   return 0;
 }
 
-int Show(const Args& args, SessionLogConnection& sessions) {
+int Show(const Args& args, SessionLogClient& sessions) {
   if (!args.Has("session")) return InvalidInput("--session: is required");
   sv1::GetSessionRequest request;
   request.set_session_id(args.Get("session"));
   auto session = sessions.GetSession(request);
-  if (!session.ok()) return Failed(session.status());
+  if (!session.ok()) return CallFailed(session.status());
   if (args.Has("json")) {
     std::cout << Json(*session) << "\n";
     return 0;
@@ -139,12 +134,12 @@ int Show(const Args& args, SessionLogConnection& sessions) {
   return 0;
 }
 
-int Verify(const Args& args, SessionLogConnection& sessions) {
+int Verify(const Args& args, SessionLogClient& sessions) {
   if (!args.Has("session")) return InvalidInput("--session: is required");
   sv1::VerifySessionRequest request;
   request.set_session_id(args.Get("session"));
   auto verified = sessions.VerifySession(request);
-  if (!verified.ok()) return Failed(verified.status());
+  if (!verified.ok()) return CallFailed(verified.status());
   if (args.Has("json")) {
     std::cout << Json(*verified) << "\n";
   } else if (verified->ok()) {
@@ -158,26 +153,26 @@ int Verify(const Args& args, SessionLogConnection& sessions) {
   return verified->ok() ? 0 : 1;
 }
 
-int Export(const Args& args, const kip::ConnectionOptions& options) {
+int Export(const Args& args, SessionLogClient& sessions) {
   if (!args.Has("study") || !args.Has("out"))
     return InvalidInput("--study and --out are required");
   const std::string format = absl::AsciiStrToLower(args.Get("format", "csv"));
   if (format != "csv" && format != "sdtm")
     return InvalidInput("--format: is not csv or sdtm");
-  auto context = MakeContext(options);
-  if (!context.ok()) return Failed(context.status());
-  (*context)->set_deadline(absl::ToChronoTime(absl::Now() + absl::Minutes(10)));
-  auto stub = sv1::SessionLogService::NewStub(MakeChannel(
-      options, sv1::SessionLogService::service_full_name(), {"ExportStudy"}));
   sv1::ExportStudyRequest request;
   request.set_study_id(args.Get("study"));
   request.set_format(format == "sdtm" ? sv1::SDTM : sv1::CSV_PER_EVENT_TYPE);
-  auto reader = stub->ExportStudy(context->get(), request);
+  kip::CallOptions call;
+  call.timeout = absl::Minutes(10);
   std::map<std::string, std::string> tables;
-  sv1::ExportStudyResponse chunk;
-  while (reader->Read(&chunk)) tables[chunk.table_name()] += chunk.csv_chunk();
-  const grpc::Status status = reader->Finish();
-  if (!status.ok()) return RpcFailed(status);
+  const absl::Status status = sessions.ExportStudy(
+      request,
+      [&](const sv1::ExportStudyResponse& chunk) {
+        tables[chunk.table_name()] += chunk.csv_chunk();
+        return true;
+      },
+      call);
+  if (!status.ok()) return CallFailed(status);
   std::error_code ec;
   std::filesystem::create_directories(args.Get("out"), ec);
   for (const auto& [name, csv] : tables) {
@@ -200,12 +195,12 @@ int RunSessionsCommand(const std::string& command,
        "follow-up-day", "note", "format", "out"},
       {"json"});
   if (!args.ok()) return InvalidInput(std::string(args.status().message()));
-  auto connection = MakeSessionLogConnection(options);
-  if (command == "start") return Start(*args, *connection);
-  if (command == "log") return Log(*args, *connection);
-  if (command == "show") return Show(*args, *connection);
-  if (command == "verify") return Verify(*args, *connection);
-  if (command == "export") return Export(*args, options);
+  SessionLogClient sessions(MakeSessionLogConnection(options));
+  if (command == "start") return Start(*args, sessions);
+  if (command == "log") return Log(*args, sessions);
+  if (command == "show") return Show(*args, sessions);
+  if (command == "verify") return Verify(*args, sessions);
+  if (command == "export") return Export(*args, sessions);
   return InvalidInput(
       absl::StrCat("sessions ", command,
                    ": unknown command (start, log, show, verify, export)"));

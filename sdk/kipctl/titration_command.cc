@@ -116,7 +116,7 @@ void Print(const v1::ProposeTitrationResponse& r, bool as_json) {
 }  // namespace
 
 int TitrateCommand(const std::vector<std::string>& argv,
-                   const Connection& connection) {
+                   kip::DosingClient& client) {
   std::set<std::string> options = PatientOptions();
   options.insert({"protocol", "current-rate-mg-per-h",
                   "concentration-mg-per-ml", "since-last-change-min",
@@ -127,11 +127,10 @@ int TitrateCommand(const std::vector<std::string>& argv,
   if (!args.ok()) return Invalid(args.status());
   auto request = RequestFromArgs(*args);
   if (!request.ok()) return Invalid(request.status());
-  auto stub = v1::DosingService::NewStub(connection.channel);
-  v1::ProposeTitrationResponse response;
-  grpc::Status status =
-      stub->ProposeTitration(NewContext(connection).get(), *request, &response);
-  if (!status.ok()) return RpcFailed(status);
+  absl::StatusOr<v1::ProposeTitrationResponse> response_or =
+      client.ProposeTitration(*request);
+  if (!response_or.ok()) return CallFailed(response_or.status());
+  const v1::ProposeTitrationResponse& response = *response_or;
   Print(response, args->Has("json"));
   return 0;
 }

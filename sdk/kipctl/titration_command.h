@@ -11,7 +11,7 @@
 namespace kip::kipctl {
 
 int TitrateCommand(const std::vector<std::string>& argv,
-                   const Connection& connection);
+                   kip::DosingClient& client);
 
 }  // namespace kip::kipctl
 

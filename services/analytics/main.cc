@@ -4,12 +4,13 @@
 #include <memory>
 
 #include "absl/flags/flag.h"
+#include "sdk/cpp/clients.h"
 #include "services/analytics/access_policy.h"
 #include "services/analytics/analytics_service.h"
 #include "services/analytics/sessions_reader.h"
 #include "services/common/server_core.h"
 #include "services/common/server_main.h"
-#include "services/common/upstream_channel.h"
+#include "services/common/upstream_connection.h"
 
 ABSL_FLAG(std::string, sessions_address, "127.0.0.1:50052",
           "the sessions service, read for the outcomes of logged trials; "
@@ -29,16 +30,18 @@ int main(int argc, char** argv) {
       "--client_ca, --data_dir; --helpfull lists all.");
   std::unique_ptr<kip::analytics::SessionsReader> sessions;
   if (!absl::GetFlag(FLAGS_sessions_address).empty()) {
-    auto channel = kip::UpstreamChannel(absl::GetFlag(FLAGS_sessions_address),
-                                        absl::GetFlag(FLAGS_sessions_ca_cert),
-                                        "sessions_ca_cert");
-    if (!channel.ok()) {
+    auto options = kip::UpstreamConnectionOptions(
+        absl::GetFlag(FLAGS_sessions_address),
+        absl::GetFlag(FLAGS_sessions_ca_cert), "sessions_ca_cert",
+        absl::GetFlag(FLAGS_sessions_deadline));
+    if (!options.ok()) {
       std::fprintf(stderr, "analytics_server: %s\n",
-                   std::string(channel.status().message()).c_str());
+                   std::string(options.status().message()).c_str());
       return 2;
     }
     sessions = std::make_unique<kip::analytics::SessionsReader>(
-        *channel, absl::GetFlag(FLAGS_sessions_deadline));
+        kip::MakeSessionLogConnection(*options),
+        absl::GetFlag(FLAGS_sessions_deadline));
   }
   kip::analytics::AnalyticsServiceImpl service(*setup.authenticator,
                                                sessions.get());

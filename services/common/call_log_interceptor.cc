@@ -6,7 +6,7 @@
 
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "services/common/status_mapping.h"
+#include "base/status_mapping.h"
 
 namespace kip {
 namespace {

@@ -11,8 +11,8 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/time/time.h"
+#include "base/file_util.h"
 #include "grpc/health/v1/health.grpc.pb.h"
-#include "services/common/file_util.h"
 
 ABSL_FLAG(std::string, addr, "127.0.0.1:50051", "host:port of the server");
 ABSL_FLAG(std::string, service, "", "service name; empty = the whole server");

@@ -8,7 +8,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/time/clock.h"
-#include "services/common/file_util.h"
+#include "base/file_util.h"
 #include "services/common/principal.h"
 #include "services/common/token_signer.h"
 

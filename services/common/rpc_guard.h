@@ -18,11 +18,11 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "base/status_mapping.h"
 #include "services/common/access_policy.h"
 #include "services/common/authenticator.h"
 #include "services/common/error_details.h"
 #include "services/common/finished_write_reactor.h"
-#include "services/common/status_mapping.h"
 
 namespace kip {
 

@@ -13,8 +13,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "base/file_util.h"
 #include "services/common/call_log_interceptor.h"
-#include "services/common/file_util.h"
 #include "services/common/stream_limits.h"
 
 namespace kip {

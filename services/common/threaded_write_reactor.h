@@ -16,8 +16,8 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "base/status_mapping.h"
 #include "services/common/finished_write_reactor.h"
-#include "services/common/status_mapping.h"
 #include "services/common/stream_limits.h"
 
 namespace kip {

@@ -9,7 +9,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
-#include "services/common/file_util.h"
+#include "base/file_util.h"
 
 namespace kip {
 namespace {

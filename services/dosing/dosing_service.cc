@@ -1,6 +1,6 @@
 #include "services/dosing/dosing_service.h"
 
-#include "services/common/status_macros.h"
+#include "base/status_macros.h"
 #include "services/dosing/access_policy.h"
 #include "services/dosing/core/course_planner.h"
 #include "services/dosing/core/dosing_context.h"

@@ -3,9 +3,10 @@
 #include <filesystem>
 
 #include "absl/flags/flag.h"
+#include "sdk/cpp/clients.h"
 #include "services/common/server_core.h"
 #include "services/common/server_main.h"
-#include "services/common/upstream_channel.h"
+#include "services/common/upstream_connection.h"
 #include "services/dosing/access_policy.h"
 #include "services/dosing/core/protocol_library.h"
 #include "services/dosing/dosing_service.h"
@@ -65,11 +66,13 @@ int main(int argc, char** argv) {
   std::unique_ptr<kip::dosing::SessionsDoseClient> doses;
   const std::string sessions = absl::GetFlag(FLAGS_sessions_address);
   if (!sessions.empty()) {
-    auto channel = kip::UpstreamChannel(
-        sessions, absl::GetFlag(FLAGS_sessions_ca_cert), "sessions_ca_cert");
-    if (!channel.ok()) Die(std::string(channel.status().message()));
+    auto options = kip::UpstreamConnectionOptions(
+        sessions, absl::GetFlag(FLAGS_sessions_ca_cert), "sessions_ca_cert",
+        absl::GetFlag(FLAGS_sessions_deadline));
+    if (!options.ok()) Die(std::string(options.status().message()));
     doses = std::make_unique<kip::dosing::SessionsDoseClient>(
-        *channel, absl::GetFlag(FLAGS_sessions_deadline));
+        kip::MakeSessionLogConnection(*options),
+        absl::GetFlag(FLAGS_sessions_deadline));
   }
   kip::dosing::DosingServiceImpl service(*setup.authenticator, *library,
                                          doses.get());

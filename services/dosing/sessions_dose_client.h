@@ -1,23 +1,22 @@
 // The dosing service's view of the sessions service: what a patient already
-// received, asked over gRPC with a deadline and the bedside caller's own
-// token. Any failure is reported, so the caller fails closed.
+// received, asked through the SDK's SessionLogConnection with a deadline and
+// the bedside caller's own token. Any failure is reported, so the caller
+// fails closed.
 #ifndef KIP_SERVICES_DOSING_SESSIONS_DOSE_CLIENT_H_
 #define KIP_SERVICES_DOSING_SESSIONS_DOSE_CLIENT_H_
-
-#include <grpcpp/grpcpp.h>
 
 #include <memory>
 #include <string>
 
 #include "absl/time/time.h"
-#include "kip/sessions/v1/sessions.grpc.pb.h"
+#include "sdk/cpp/sessions_client.h"
 #include "services/dosing/core/program_check.h"
 
 namespace kip::dosing {
 
 class SessionsDoseClient {
  public:
-  SessionsDoseClient(std::shared_ptr<grpc::ChannelInterface> channel,
+  SessionsDoseClient(std::shared_ptr<SessionLogConnection> connection,
                      absl::Duration deadline);
 
   // A source that calls as `bearer_token` (the incoming call's token).
@@ -25,7 +24,7 @@ class SessionsDoseClient {
       std::string bearer_token) const;
 
  private:
-  std::unique_ptr<kip::sessions::v1::SessionLogService::Stub> stub_;
+  std::shared_ptr<SessionLogConnection> connection_;
   absl::Duration deadline_;
 };
 

@@ -5,7 +5,7 @@
 #include <fstream>
 
 #include "absl/flags/flag.h"
-#include "services/common/file_util.h"
+#include "base/file_util.h"
 #include "services/common/server_core.h"
 #include "services/common/server_main.h"
 #include "services/sessions/access_policy.h"

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "services/common/status_macros.h"
+#include "base/status_macros.h"
 #include "services/common/threaded_write_reactor.h"
 #include "services/sessions/access_policy.h"
 #include "services/sessions/log/researcher_view.h"

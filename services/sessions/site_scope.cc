@@ -1,7 +1,7 @@
 #include "services/sessions/site_scope.h"
 
 #include "absl/strings/str_cat.h"
-#include "services/common/status_macros.h"
+#include "base/status_macros.h"
 
 namespace kip::sessions {
 

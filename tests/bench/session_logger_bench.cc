@@ -10,8 +10,8 @@
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "base/sqlite_db.h"
 #include "sdk/cpp/session_logger.h"
-#include "services/sessions/store/sqlite_db.h"
 
 ABSL_FLAG(int, events, 2000, "events per measurement");
 ABSL_FLAG(int, prefill, 20000, "events already pending in the second round");
@@ -63,7 +63,7 @@ double LoggerRate(int events, int prefill) {
 double RawSqliteRate(int events) {
   const std::string path =
       absl::StrCat(TempDir(), "/bench-raw-", NewUuid(), ".db");
-  auto db = *sessions::SqliteDb::Open(path);
+  auto db = *SqliteDb::Open(path);
   (void)db->QueryText("PRAGMA journal_mode=WAL");
   (void)db->Exec("PRAGMA synchronous=FULL");
   (void)db->Exec(

@@ -19,6 +19,7 @@
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "base/sqlite_db.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "kip/sessions/v1/sessions.grpc.pb.h"
 #include "services/common/testing/test_pki.h"
@@ -26,7 +27,6 @@
 #include "services/sessions/log/merkle.h"
 #include "services/sessions/store/pg_conn.h"
 #include "services/sessions/store/row_codec.h"
-#include "services/sessions/store/sqlite_db.h"
 #include "services/sessions/store/store_test_fixture.h"
 #include "tests/integration/server_process.h"
 #include "tests/testing/postgres_server.h"
@@ -96,18 +96,18 @@ constexpr char kRawTable[] =
 double RawSqliteRate(const std::string& dir, int batch) {
   const std::string path = absl::StrCat(dir, "/raw-", batch, ".db");
   {
-    auto db = *sessions::SqliteDb::Open(path);
+    auto db = *SqliteDb::Open(path);
     (void)db->QueryText("PRAGMA journal_mode=WAL");
     (void)db->Exec(kRawTable);
   }
-  std::vector<std::unique_ptr<sessions::SqliteDb>> conns;
+  std::vector<std::unique_ptr<SqliteDb>> conns;
   for (int c = 0; c < kClients; ++c) {
-    conns.push_back(*sessions::SqliteDb::Open(path));
+    conns.push_back(*SqliteDb::Open(path));
     (void)conns.back()->Exec("PRAGMA synchronous=FULL");
   }
   std::atomic<int64_t> next_index{0};
   return Rate([&](int c) {
-    sessions::SqliteDb& db = *conns[c];
+    SqliteDb& db = *conns[c];
     if (!db.Exec("BEGIN IMMEDIATE").ok()) return 0;
     // The strongest plain use of SQLite: one prepared statement, rebound.
     auto stmt = db.Cached("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?)");

@@ -16,7 +16,7 @@
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "google/protobuf/util/time_util.h"
+#include "base/time_util.h"
 #include "kip/analytics/v1/analytics.grpc.pb.h"
 #include "sdk/cpp/clients.h"
 #include "sdk/cpp/session_logger.h"
@@ -43,7 +43,6 @@ namespace {
 namespace dv1 = kip::dosing::v1;
 namespace sv1 = kip::sessions::v1;
 namespace av1 = kip::analytics::v1;
-using google::protobuf::util::TimeUtil;
 
 kip::ConnectionOptions Options(const std::string& target,
                                const std::string& token) {
@@ -76,7 +75,7 @@ struct Simulator {
 // until the outbox has delivered it all.
 void LogTrial(const std::string& study_id, const std::string& out_dir,
               Simulator& sim, kip::DosingClient& dosing,
-              kip::SessionLogConnection& clinician) {
+              kip::SessionLogClient& clinician) {
   // The pump's outbox. The first third of the trial is logged with the
   // network down (an unreachable target); the outbox keeps it until the
   // pump reconnects.
@@ -156,14 +155,12 @@ void LogTrial(const std::string& study_id, const std::string& out_dir,
       session.set_device_id("pump-sim");
       session.set_course_day(planned.day());
       session.set_course_id(absl::StrCat(patient->patient_id(), "-course"));
-      *session.mutable_start_time() =
-          TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(start));
+      *session.mutable_start_time() = kip::ProtoFromTime(start);
       const std::string session_id = OrDie(logger->Start(session), "Start");
       auto log = [&](absl::Duration at, auto fill) {
         sv1::Event e;
         e.set_session_id(session_id);
-        *e.mutable_device_time() =
-            TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(start + at));
+        *e.mutable_device_time() = kip::ProtoFromTime(start + at);
         fill(e);
         OrDie(logger->Log(e), "Log");
         ++events;
@@ -299,8 +296,8 @@ int main(int argc, char** argv) {
 
   kip::DosingClient dosing(kip::MakeDosingConnection(
       Options(absl::GetFlag(FLAGS_dosing), absl::GetFlag(FLAGS_device_token))));
-  auto clinician = kip::MakeSessionLogConnection(Options(
-      absl::GetFlag(FLAGS_sessions), absl::GetFlag(FLAGS_clinician_token)));
+  kip::SessionLogClient clinician(kip::MakeSessionLogConnection(Options(
+      absl::GetFlag(FLAGS_sessions), absl::GetFlag(FLAGS_clinician_token))));
   kip::AnalyticsClient analytics(kip::MakeAnalyticsConnection(Options(
       absl::GetFlag(FLAGS_analytics), absl::GetFlag(FLAGS_researcher_token))));
 
@@ -315,19 +312,19 @@ int main(int argc, char** argv) {
     a->set_title(arm);
   }
   study.mutable_study()->add_protocol_ids("bosma-2018");
-  OrDie(clinician->CreateStudy(study), "CreateStudy");
+  OrDie(clinician.CreateStudy(study), "CreateStudy");
 
   sv1::ListSessionsRequest logged_sessions;
   logged_sessions.set_study_id(study_id);
   logged_sessions.set_page_size(1);
-  if (OrDie(clinician->ListSessions(logged_sessions), "ListSessions")
+  if (OrDie(clinician.ListSessions(logged_sessions), "ListSessions")
           .sessions_size() > 0) {
     // Same seed, same study: its sessions are already in the log, and
     // logging them again would count every patient twice.
     std::printf("study %s is already logged; reading its outcome again\n",
                 study_id.c_str());
   } else {
-    LogTrial(study_id, out_dir, sim, dosing, *clinician);
+    LogTrial(study_id, out_dir, sim, dosing, clinician);
   }
 
   // The outcome, and the trial pooled with the seeds' meta-analysis.

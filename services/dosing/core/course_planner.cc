@@ -5,8 +5,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "google/protobuf/util/time_util.h"
-#include "services/common/status_macros.h"
+#include "base/status_macros.h"
+#include "base/time_util.h"
 #include "services/dosing/core/dose_limits.h"
 #include "services/dosing/core/dose_math.h"
 #include "services/dosing/core/dosing_context.h"
@@ -14,8 +14,6 @@
 
 namespace kip::dosing {
 namespace {
-
-using google::protobuf::util::TimeUtil;
 
 // The PK curve covers the first session and two hours after, at most ~400
 // points.
@@ -91,8 +89,8 @@ void AddSessions(const DosingContext& context, const DoseLimits& limits,
     v1::PlannedSession* session = response->add_sessions();
     session->set_day(1 +
                      static_cast<int>(std::floor(i * spacing_h / 24 + 1e-9)));
-    *session->mutable_start_time() = TimeUtil::MicrosecondsToTimestamp(
-        absl::ToUnixMicros(start + absl::Hours(i * spacing_h)));
+    *session->mutable_start_time() =
+        ProtoFromTime(start + absl::Hours(i * spacing_h));
     session->set_duration_min(session_h * 60);
     v1::RateStep* step = session->add_steps();
     step->set_offset_min(0);
@@ -179,10 +177,7 @@ absl::StatusOr<v1::PlanCourseResponse> PlanCourse(
   response.set_pk_model(model);
   AddHeaderAndWarnings(library, context, limits, &response);
   const absl::Time start =
-      request.has_start_time()
-          ? absl::FromUnixMicros(
-                TimeUtil::TimestampToMicroseconds(request.start_time()))
-          : now;
+      request.has_start_time() ? TimeFromProto(request.start_time()) : now;
   AddSessions(context, limits, start, &response);
   KIP_RETURN_IF_ERROR(AddPkCurve(context, limits, pk, model, &response));
   return response;

@@ -5,8 +5,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/status_macros.h"
 #include "services/common/error_details.h"
-#include "services/common/status_macros.h"
 
 namespace kip::dosing {
 namespace {

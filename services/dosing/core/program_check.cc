@@ -3,9 +3,9 @@
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/util/time_util.h"
+#include "base/status_macros.h"
+#include "base/time_util.h"
 #include "services/common/error_details.h"
-#include "services/common/status_macros.h"
 #include "services/dosing/core/dose_limits.h"
 #include "services/dosing/core/dose_math.h"
 
@@ -70,11 +70,7 @@ absl::StatusOr<v1::CumulativeDose> AlreadyReceived(
         "to approve");
   }
   const absl::Time as_of =
-      request.has_as_of()
-          ? absl::FromUnixMicros(
-                google::protobuf::util::TimeUtil::TimestampToMicroseconds(
-                    request.as_of()))
-          : now;
+      request.has_as_of() ? TimeFromProto(request.as_of()) : now;
   absl::StatusOr<v1::CumulativeDose> received =
       doses->AlreadyReceived(request.session_id(), request.course_id(), as_of);
   if (received.ok()) return received;

@@ -12,9 +12,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "services/common/digest.h"
-#include "services/common/file_util.h"
-#include "services/common/status_macros.h"
+#include "base/digest.h"
+#include "base/file_util.h"
+#include "base/status_macros.h"
 
 namespace kip::dosing {
 namespace {

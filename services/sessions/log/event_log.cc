@@ -3,7 +3,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
-#include "services/common/status_macros.h"
+#include "base/status_macros.h"
 #include "services/sessions/log/event_chain.h"
 #include "services/sessions/log/merkle.h"
 #include "services/sessions/log/validation.h"

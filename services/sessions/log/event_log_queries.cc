@@ -6,7 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "services/common/status_macros.h"
+#include "base/status_macros.h"
 #include "services/sessions/log/dose_accounting.h"
 #include "services/sessions/log/event_chain.h"
 #include "services/sessions/log/event_log.h"

@@ -12,7 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
-#include "services/common/digest.h"
+#include "base/digest.h"
 
 namespace kip::sessions {
 

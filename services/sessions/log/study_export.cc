@@ -5,7 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
-#include "services/common/status_macros.h"
+#include "base/status_macros.h"
 #include "services/sessions/log/dose_accounting.h"
 #include "services/sessions/log/export_tables.h"
 #include "services/sessions/log/researcher_view.h"

@@ -5,9 +5,9 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/common/error_details.h"
-#include "services/common/status_macros.h"
 
 namespace kip::sessions {
 namespace {

@@ -6,7 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
-#include "services/common/status_macros.h"
+#include "base/status_macros.h"
 #include "services/sessions/log/event_chain.h"
 #include "services/sessions/store/pg_conn.h"
 #include "services/sessions/store/postgres_schema.h"

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "services/common/status_macros.h"
+#include "base/status_macros.h"
 #include "services/sessions/store/event_store.h"
 #include "services/sessions/store/pg_conn.h"
 #include "services/sessions/store/row_codec.h"

@@ -4,10 +4,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
-#include "services/common/status_macros.h"
+#include "base/sqlite_db.h"
+#include "base/status_macros.h"
 #include "services/sessions/log/event_chain.h"
 #include "services/sessions/store/row_codec.h"
-#include "services/sessions/store/sqlite_db.h"
 #include "services/sessions/store/sqlite_schema.h"
 #include "services/sessions/store/sqlite_write_transaction.h"
 

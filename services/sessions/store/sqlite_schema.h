@@ -7,7 +7,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "services/sessions/store/sqlite_db.h"
+#include "base/sqlite_db.h"
 
 namespace kip::sessions {
 

@@ -1,7 +1,7 @@
 #include "services/sessions/store/sqlite_write_transaction.h"
 
 #include "absl/strings/str_cat.h"
-#include "services/common/status_macros.h"
+#include "base/status_macros.h"
 #include "services/sessions/store/row_codec.h"
 
 namespace kip::sessions {

@@ -4,8 +4,8 @@
 #define KIP_SERVICES_SESSIONS_STORE_SQLITE_WRITE_TRANSACTION_H_
 
 #include "absl/status/status.h"
+#include "base/sqlite_db.h"
 #include "services/sessions/store/event_store.h"
-#include "services/sessions/store/sqlite_db.h"
 
 namespace kip::sessions {
 

@@ -4,10 +4,10 @@
 #include <random>
 
 #include "absl/strings/str_format.h"
+#include "base/sqlite_db.h"
 #include "services/sessions/store/pg_conn.h"
 #include "services/sessions/store/postgres_event_store.h"
 #include "services/sessions/store/row_codec.h"
-#include "services/sessions/store/sqlite_db.h"
 #include "services/sessions/store/sqlite_event_store.h"
 #include "tests/testing/postgres_server.h"
 

@@ -13,7 +13,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/ascii.h"
-#include "services/common/file_util.h"
+#include "base/file_util.h"
 #include "tests/bench/loadgen/load_generator.h"
 #include "tests/bench/loadgen/request_text.h"
 #include "tests/integration/server_process.h"

@@ -1,4 +1,4 @@
-#include "services/common/digest.h"
+#include "base/digest.h"
 
 #include <openssl/sha.h>
 

@@ -2,8 +2,8 @@
 // Their codes are numerically identical (both follow google.rpc.Code);
 // gRPC 1.51 has no public converter, so the adapters call these and nothing
 // else.
-#ifndef KIP_SERVICES_COMMON_STATUS_MAPPING_H_
-#define KIP_SERVICES_COMMON_STATUS_MAPPING_H_
+#ifndef KIP_BASE_STATUS_MAPPING_H_
+#define KIP_BASE_STATUS_MAPPING_H_
 
 #include <grpcpp/support/status.h>
 
@@ -19,4 +19,4 @@ const char* GrpcCodeName(grpc::StatusCode code);
 
 }  // namespace kip
 
-#endif  // KIP_SERVICES_COMMON_STATUS_MAPPING_H_
+#endif  // KIP_BASE_STATUS_MAPPING_H_

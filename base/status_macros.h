@@ -1,6 +1,6 @@
 // Early-return helpers for absl::Status / absl::StatusOr code paths.
-#ifndef KIP_SERVICES_COMMON_STATUS_MACROS_H_
-#define KIP_SERVICES_COMMON_STATUS_MACROS_H_
+#ifndef KIP_BASE_STATUS_MACROS_H_
+#define KIP_BASE_STATUS_MACROS_H_
 
 #include "absl/status/status.h"
 
@@ -17,4 +17,4 @@
   if (!name##_status_or_.ok()) return name##_status_or_.status(); \
   auto& name = *name##_status_or_
 
-#endif  // KIP_SERVICES_COMMON_STATUS_MACROS_H_
+#endif  // KIP_BASE_STATUS_MACROS_H_

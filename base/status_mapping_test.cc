@@ -1,4 +1,4 @@
-#include "services/common/status_mapping.h"
+#include "base/status_mapping.h"
 
 #include <gtest/gtest.h>
 

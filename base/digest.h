@@ -1,7 +1,7 @@
 // SHA-256 and hex encoding, shared by the library hash (dosing) and the event
 // log (sessions).
-#ifndef KIP_SERVICES_COMMON_DIGEST_H_
-#define KIP_SERVICES_COMMON_DIGEST_H_
+#ifndef KIP_BASE_DIGEST_H_
+#define KIP_BASE_DIGEST_H_
 
 #include <string>
 
@@ -15,4 +15,4 @@ std::string HexEncode(absl::string_view bytes);
 
 }  // namespace kip
 
-#endif  // KIP_SERVICES_COMMON_DIGEST_H_
+#endif  // KIP_BASE_DIGEST_H_

@@ -1,7 +1,7 @@
 // A thin RAII layer over the sqlite3 C API: a connection and prepared
 // statements with absl::Status errors. Not thread-safe; callers own locking.
-#ifndef KIP_SERVICES_SESSIONS_STORE_SQLITE_DB_H_
-#define KIP_SERVICES_SESSIONS_STORE_SQLITE_DB_H_
+#ifndef KIP_BASE_SQLITE_DB_H_
+#define KIP_BASE_SQLITE_DB_H_
 
 #include <sqlite3.h>
 
@@ -14,7 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
-namespace kip::sessions {
+namespace kip {
 
 class SqliteStatement {
  public:
@@ -76,6 +76,6 @@ class SqliteDb {
 // ALREADY_EXISTS, busy/locked UNAVAILABLE, corruption DATA_LOSS.
 absl::Status SqliteError(sqlite3* db, int code, absl::string_view what);
 
-}  // namespace kip::sessions
+}  // namespace kip
 
-#endif  // KIP_SERVICES_SESSIONS_STORE_SQLITE_DB_H_
+#endif  // KIP_BASE_SQLITE_DB_H_

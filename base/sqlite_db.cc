@@ -1,8 +1,8 @@
-#include "services/sessions/store/sqlite_db.h"
+#include "base/sqlite_db.h"
 
 #include "absl/strings/str_cat.h"
 
-namespace kip::sessions {
+namespace kip {
 
 absl::Status SqliteError(sqlite3* db, int code, absl::string_view what) {
   const std::string message =
@@ -146,4 +146,4 @@ absl::StatusOr<std::string> SqliteDb::QueryText(absl::string_view sql) {
   return *row ? stmt->Text(0) : std::string();
 }
 
-}  // namespace kip::sessions
+}  // namespace kip

@@ -1,7 +1,7 @@
 // Reads a whole file (keys, certificates) into a string: the one place the
 // servers and tools read PEM files from disk.
-#ifndef KIP_SERVICES_COMMON_FILE_UTIL_H_
-#define KIP_SERVICES_COMMON_FILE_UTIL_H_
+#ifndef KIP_BASE_FILE_UTIL_H_
+#define KIP_BASE_FILE_UTIL_H_
 
 #include <string>
 
@@ -14,4 +14,4 @@ absl::StatusOr<std::string> ReadFileToString(const std::string& path);
 
 }  // namespace kip
 
-#endif  // KIP_SERVICES_COMMON_FILE_UTIL_H_
+#endif  // KIP_BASE_FILE_UTIL_H_
