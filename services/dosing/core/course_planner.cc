@@ -148,11 +148,7 @@ absl::Status AddPkCurve(const DosingContext& context, const DoseLimits& limits,
 }
 
 DosingInputs InputsOf(const v1::PlanCourseRequest& request) {
-  DosingInputs inputs;
-  inputs.protocol_id = request.protocol_id();
-  inputs.patient = request.patient();
-  inputs.care_area = request.care_area();
-  inputs.concentration_mg_per_ml = request.concentration_mg_per_ml();
+  DosingInputs inputs = CommonInputs(request);
   inputs.pump_rate_resolution_ml_per_h =
       request.pump_rate_resolution_ml_per_h();
   return inputs;

@@ -34,6 +34,18 @@ struct DosingInputs {
   double pump_rate_resolution_ml_per_h = 0;  // 0: the default
 };
 
+// The fields every dosing request spells alike (PlanCourse, ValidateProgram,
+// ProposeTitration requests).
+template <typename Request>
+DosingInputs CommonInputs(const Request& request) {
+  DosingInputs inputs;
+  inputs.protocol_id = request.protocol_id();
+  inputs.patient = request.patient();
+  inputs.care_area = request.care_area();
+  inputs.concentration_mg_per_ml = request.concentration_mg_per_ml();
+  return inputs;
+}
+
 struct DosingContext {
   const v1::Protocol* protocol = nullptr;
   const v1::CareAreaLimits* care_area_limits = nullptr;

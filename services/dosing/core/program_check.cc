@@ -105,11 +105,7 @@ void SetVerdict(const v1::Override& override_request,
 }
 
 DosingInputs InputsOf(const v1::ValidateProgramRequest& request) {
-  DosingInputs inputs;
-  inputs.protocol_id = request.protocol_id();
-  inputs.patient = request.patient();
-  inputs.care_area = request.care_area();
-  inputs.concentration_mg_per_ml = request.concentration_mg_per_ml();
+  DosingInputs inputs = CommonInputs(request);
   inputs.pump_rate_resolution_ml_per_h =
       request.pump_rate_resolution_ml_per_h();
   return inputs;

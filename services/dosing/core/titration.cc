@@ -90,11 +90,7 @@ Reading ReadingFor(const v1::Observations& o, v1::VitalSign sign) {
 }
 
 DosingInputs InputsOf(const v1::ProposeTitrationRequest& request) {
-  DosingInputs inputs;
-  inputs.protocol_id = request.protocol_id();
-  inputs.patient = request.patient();
-  inputs.care_area = request.care_area();
-  inputs.concentration_mg_per_ml = request.concentration_mg_per_ml();
+  DosingInputs inputs = CommonInputs(request);
   inputs.concentration_optional = true;
   return inputs;
 }
