@@ -19,7 +19,8 @@
 
 namespace {
 struct AsyncCall {
-  grpc::ClientContext context;
+  // The SDK's context: the client's deadline and token, as every SDK call.
+  std::unique_ptr<grpc::ClientContext> context;
   grpc::ByteBuffer request, response;
 };
 
@@ -185,12 +186,10 @@ int kip_call_async(kip_client* client, const char* method,
     client->finished.clear();
   }
   auto call = std::make_shared<AsyncCall>();
-  call->context.set_deadline(
-      absl::ToChronoTime(absl::Now() + client->options.default_deadline));
-  if (!client->options.bearer_token.empty()) {
-    call->context.AddMetadata("authorization",
-                              "Bearer " + client->options.bearer_token);
-  }
+  absl::StatusOr<std::unique_ptr<grpc::ClientContext>> context =
+      kip::MakeContext(client->options);
+  if (!context.ok()) return static_cast<int>(context.status().code());
+  call->context = *std::move(context);
   call->request = ToBuffer(request, request_size);
   std::shared_ptr<InFlight> in_flight = client->in_flight;
   {
@@ -198,7 +197,7 @@ int kip_call_async(kip_client* client, const char* method,
     ++in_flight->calls;
   }
   client->stub->UnaryCall(
-      &call->context, method, grpc::StubOptions(), &call->request,
+      call->context.get(), method, grpc::StubOptions(), &call->request,
       &call->response,
       [client, call, callback, user_data, in_flight](grpc::Status status) {
         const std::string bytes = status.ok() ? FromBuffer(call->response) : "";
