@@ -12,6 +12,7 @@
 #include "tests/integration/running_session.h"
 #include "tests/integration/server_process.h"
 #include "tests/integration/test_auth.h"
+#include "tests/testing/sdk_binary.h"
 
 namespace kip {
 namespace {
@@ -35,10 +36,11 @@ TEST(CAbiTest, ACProgramPlansACourseAndLogsEvents) {
       sessions->address(), grpc::InsecureChannelCredentials()));
   ASSERT_TRUE(testing::CreateStudyS1WithPatientP1(*stub, auth.AsRole()).ok());
   const std::string session_id = sessions::testing::NewUuid();
+  std::printf("kip_c_example: %s\n", testing::SdkBuildDescription().c_str());
   const std::string command = absl::StrCat(
-      "sdk/c/kip_c_example ", dosing->address(), " ", sessions->address(), " ",
-      auth.Token("device"), " ", dir, "/c-outbox.db ", session_id, " S1 P1 > ",
-      dir, "/c.out 2>&1");
+      testing::SdkShellCommand("sdk/c/kip_c_example"), " ", dosing->address(),
+      " ", sessions->address(), " ", auth.Token("device"), " ", dir,
+      "/c-outbox.db ", session_id, " S1 P1 > ", dir, "/c.out 2>&1");
   const int status = std::system(command.c_str());
   std::ifstream out(dir + "/c.out");
   const std::string text((std::istreambuf_iterator<char>(out)), {});

@@ -19,6 +19,7 @@
 #include "tests/integration/running_session.h"
 #include "tests/integration/server_process.h"
 #include "tests/integration/test_auth.h"
+#include "tests/testing/sdk_binary.h"
 
 extern char** environ;
 
@@ -53,13 +54,13 @@ TEST(OfflineQueueTest, EveryEventArrivesOnceInOrderAfterAnOutageAndAKill) {
   // The device logs everything while the service is down, then is killed.
   {
     const std::string out = dir + "/logger.out";
-    std::vector<std::string> argv = {kHelper,
-                                     "--mode=log",
-                                     "--outbox=" + outbox,
-                                     "--target=" + down_address,
-                                     "--token=" + auth.Token("device"),
-                                     "--session_id=" + session_id,
-                                     absl::StrCat("--events=", kEvents)};
+    std::printf("outbox_logger: %s\n", testing::SdkBuildDescription().c_str());
+    std::vector<std::string> argv = testing::SdkCommand(kHelper);
+    argv.insert(
+        argv.end(),
+        {"--mode=log", "--outbox=" + outbox, "--target=" + down_address,
+         "--token=" + auth.Token("device"), "--session_id=" + session_id,
+         absl::StrCat("--events=", kEvents)});
     std::vector<char*> raw;
     for (auto& a : argv) raw.push_back(a.data());
     raw.push_back(nullptr);
@@ -68,8 +69,8 @@ TEST(OfflineQueueTest, EveryEventArrivesOnceInOrderAfterAnOutageAndAKill) {
     posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out.c_str(),
                                      O_WRONLY | O_CREAT | O_TRUNC, 0644);
     pid_t pid = 0;
-    ASSERT_EQ(
-        posix_spawn(&pid, kHelper, &actions, nullptr, raw.data(), environ), 0);
+    ASSERT_EQ(posix_spawn(&pid, raw[0], &actions, nullptr, raw.data(), environ),
+              0);
     posix_spawn_file_actions_destroy(&actions);
     const absl::Time deadline = absl::Now() + absl::Seconds(120);
     std::string text;
@@ -88,7 +89,7 @@ TEST(OfflineQueueTest, EveryEventArrivesOnceInOrderAfterAnOutageAndAKill) {
                                      "sessions");
   ASSERT_TRUE(server.ok()) << server.status();
   const std::string flush = absl::StrCat(
-      kHelper, " --mode=flush --outbox=", outbox,
+      testing::SdkShellCommand(kHelper), " --mode=flush --outbox=", outbox,
       " --target=", server->address(), " --token=", auth.Token("device"));
   ASSERT_EQ(WEXITSTATUS(std::system(flush.c_str())), 0);
 
