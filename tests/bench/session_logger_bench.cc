@@ -2,8 +2,12 @@
 // device - against the baseline of raw SQLite with the same durability (WAL,
 // synchronous=FULL, one transaction per row, one prepared statement), in the
 // same run. The service is unreachable, so the outbox only grows: the figure
-// is the local write, measured at an empty and at a well-filled outbox.
+// is the local write, measured at an empty and at a well-filled outbox. It
+// also prints the resident memory of the process before a logger exists, with
+// an idle logger, and with `--pending` events waiting in its outbox.
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <string>
 
 #include "absl/flags/flag.h"
@@ -15,6 +19,7 @@
 
 ABSL_FLAG(int, events, 2000, "events per measurement");
 ABSL_FLAG(int, prefill, 20000, "events already pending in the second round");
+ABSL_FLAG(int, pending, 10000, "events pending for the memory figure");
 
 namespace kip {
 namespace {
@@ -60,6 +65,47 @@ double LoggerRate(int events, int prefill) {
   return rate;
 }
 
+// Resident set size of this process, MiB (VmRSS of /proc/self/status).
+double ResidentMiB() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) {
+      return std::strtod(line.c_str() + 6, nullptr) / 1024.0;
+    }
+  }
+  return 0;
+}
+
+struct Memory {
+  double before_mib = 0, idle_mib = 0, pending_mib = 0;
+};
+
+// The SDK's resident memory: before a logger, with an idle one, and with
+// `pending` events in its outbox (the network down).
+Memory LoggerMemory(int pending) {
+  Memory memory;
+  memory.before_mib = ResidentMiB();
+  const std::string path =
+      absl::StrCat(TempDir(), "/bench-memory-", NewUuid(), ".db");
+  SessionLoggerOptions options;
+  options.outbox_path = path;
+  options.max_pending = 10'000'000;
+  options.initial_backoff = absl::Hours(1);
+  options.max_backoff = absl::Hours(1);
+  ConnectionOptions unreachable;
+  unreachable.target = "127.0.0.1:1";
+  auto logger =
+      *SessionLogger::Create(options, MakeSessionLogConnection(unreachable));
+  absl::SleepFor(absl::Milliseconds(200));  // its delivery thread has started
+  memory.idle_mib = ResidentMiB();
+  for (int i = 0; i < pending; ++i) (void)logger->Log(MakeEvent(i));
+  memory.pending_mib = ResidentMiB();
+  logger.reset();
+  std::remove(path.c_str());
+  return memory;
+}
+
 double RawSqliteRate(int events) {
   const std::string path =
       absl::StrCat(TempDir(), "/bench-raw-", NewUuid(), ".db");
@@ -95,6 +141,7 @@ int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   const int events = absl::GetFlag(FLAGS_events);
   const int prefill = absl::GetFlag(FLAGS_prefill);
+  const kip::Memory memory = kip::LoggerMemory(absl::GetFlag(FLAGS_pending));
   const double raw = kip::RawSqliteRate(events);
   const double empty = kip::LoggerRate(events, 0);
   const double filled = kip::LoggerRate(events, prefill);
@@ -107,5 +154,10 @@ int main(int argc, char** argv) {
   std::printf("%-34s %12.0f %12.0f %6.0f%%\n",
               absl::StrCat("outbox holding ", prefill).c_str(), filled, raw,
               100 * filled / raw);
+  std::printf(
+      "resident memory: %.1f MiB before a logger, %.1f MiB with an idle "
+      "logger, %.1f MiB with %d events pending\n",
+      memory.before_mib, memory.idle_mib, memory.pending_mib,
+      absl::GetFlag(FLAGS_pending));
   return 0;
 }
