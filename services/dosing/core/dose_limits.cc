@@ -85,10 +85,6 @@ double DoseLimits::HardRateMaxMgPerH() const {
   return limits_.continuous_rate_max_mg_per_kg_per_h() * hard_weight_.kg();
 }
 
-double DoseLimits::HardBolusMaxMg() const {
-  return limits_.bolus_max_mg_per_kg() * hard_weight_.kg();
-}
-
 double DoseLimits::HardSessionTotalMaxMg(double program_hours) const {
   if (limits_.session_total_max_mg_per_kg() > 0) {
     return limits_.session_total_max_mg_per_kg() * hard_weight_.kg();
@@ -111,11 +107,20 @@ double DoseLimits::HardCourseTotalMaxMg(double program_hours) const {
          context_.protocol->sessions_per_course();
 }
 
+bool DoseLimits::ActualWeightBelowLibrary() const {
+  return FallsBelow(context_.actual_weight_kg,
+                    context_.drug_library->min_dosing_weight_kg());
+}
+
+bool DoseLimits::ActualWeightAboveLibrary() const {
+  return Exceeds(context_.actual_weight_kg,
+                 context_.drug_library->max_dosing_weight_kg());
+}
+
 absl::Status DoseLimits::CheckActualWeightPlausible() const {
   const v1::DrugLibrary& drug = *context_.drug_library;
   const double actual = context_.actual_weight_kg;
-  if (FallsBelow(actual, drug.min_dosing_weight_kg()) ||
-      Exceeds(actual, drug.max_dosing_weight_kg())) {
+  if (ActualWeightBelowLibrary() || ActualWeightAboveLibrary()) {
     return FieldError(
         absl::StatusCode::kFailedPrecondition, "patient.weight_kg",
         absl::StrFormat("%g kg is outside the drug library's plausible "
@@ -136,23 +141,22 @@ double DoseLimits::DosingMgPerKgPerH(double rate_mg_per_h) const {
   return rate_mg_per_h / soft_weight_.kg();
 }
 
+double DoseLimits::ProtocolMgPerH(double value) const {
+  return context_.protocol->rate().unit() == v1::MG_PER_KG_PER_H
+             ? value * soft_weight_.kg()
+             : value;
+}
+
 double DoseLimits::ProtocolRateMinMgPerH() const {
-  const v1::RateRange& range = context_.protocol->rate();
-  return range.unit() == v1::MG_PER_KG_PER_H ? range.min() * soft_weight_.kg()
-                                             : range.min();
+  return ProtocolMgPerH(context_.protocol->rate().min());
 }
 
 double DoseLimits::ProtocolRateMaxMgPerH() const {
-  const v1::RateRange& range = context_.protocol->rate();
-  return range.unit() == v1::MG_PER_KG_PER_H ? range.max() * soft_weight_.kg()
-                                             : range.max();
+  return ProtocolMgPerH(context_.protocol->rate().max());
 }
 
 double DoseLimits::ProtocolStepMgPerH() const {
-  const v1::RateRange& range = context_.protocol->rate();
-  return range.unit() == v1::MG_PER_KG_PER_H
-             ? range.titration_step() * soft_weight_.kg()
-             : range.titration_step();
+  return ProtocolMgPerH(context_.protocol->rate().titration_step());
 }
 
 double DoseLimits::ProtocolStartMgPerH() const {
@@ -163,12 +167,8 @@ double DoseLimits::ProtocolStartMgPerH() const {
              SessionHours();
     case v1::TOTAL_OVER_DURATION:
       return protocol.total_dose_mg() / SessionHours();
-    default: {
-      const v1::RateRange& range = protocol.rate();
-      return range.unit() == v1::MG_PER_KG_PER_H
-                 ? range.start() * soft_weight_.kg()
-                 : range.start();
-    }
+    default:
+      return ProtocolMgPerH(protocol.rate().start());
   }
 }
 
@@ -181,11 +181,11 @@ void DoseLimits::AddHardViolations(
     v1::ValidateProgramResponse* response) const {
   const v1::DrugLibrary& drug = *context_.drug_library;
   const double actual = context_.actual_weight_kg;
-  if (FallsBelow(actual, drug.min_dosing_weight_kg())) {
+  if (ActualWeightBelowLibrary()) {
     Add(response, v1::HARD, "drug_library.dosing_weight_min", actual,
         drug.min_dosing_weight_kg(), "kg", nullptr, kIheWeightMismatch);
   }
-  if (Exceeds(actual, drug.max_dosing_weight_kg())) {
+  if (ActualWeightAboveLibrary()) {
     Add(response, v1::HARD, "drug_library.dosing_weight_max", actual,
         drug.max_dosing_weight_kg(), "kg", nullptr, kIheWeightMismatch);
   }

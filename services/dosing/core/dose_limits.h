@@ -43,7 +43,6 @@ class DoseLimits {
     return limits_.continuous_rate_max_mg_per_kg_per_h();
   }
   double HardRateMaxMgPerH() const;
-  double HardBolusMaxMg() const;
   // Site totals in mg/kg when set, else the rate maximum over the time (the
   // session's or the program's, whichever is longer).
   double HardSessionTotalMaxMg(double program_hours) const;
@@ -78,6 +77,11 @@ class DoseLimits {
 
  private:
   double SessionHours() const;
+  // A protocol rate value (in the protocol's unit) in mg/h on soft_weight().
+  double ProtocolMgPerH(double value) const;
+  // The actual weight against the library's plausible dosing weights.
+  bool ActualWeightBelowLibrary() const;
+  bool ActualWeightAboveLibrary() const;
 
   const DosingContext& context_;
   const v1::CareAreaLimits& limits_;
