@@ -1,5 +1,10 @@
 #include "base/sqlite_db.h"
 
+// //base:sqlcipher_db builds this file with SQLCipher's sqlite3.h first on the
+// include path and SQLITE_HAS_CODEC set (which declares sqlite3_key).
+#include <sqlite3.h>
+
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 
 namespace kip {
@@ -24,6 +29,8 @@ absl::Status SqliteError(sqlite3* db, int code, absl::string_view what) {
       return absl::InternalError(message);
   }
 }
+
+SqliteStatement::~SqliteStatement() { sqlite3_finalize(stmt_); }
 
 SqliteStatement& SqliteStatement::Bind(int index, int64_t value) {
   sqlite3_bind_int64(stmt_, index, value);
@@ -98,6 +105,49 @@ absl::StatusOr<std::unique_ptr<SqliteDb>> SqliteDb::Open(
   }
   sqlite3_busy_timeout(db, 10000);
   return std::unique_ptr<SqliteDb>(new SqliteDb(db));
+}
+
+bool SqliteDb::CanEncrypt() {
+#ifdef SQLITE_HAS_CODEC
+  return true;
+#else
+  return false;
+#endif
+}
+
+absl::StatusOr<std::unique_ptr<SqliteDb>> SqliteDb::OpenEncrypted(
+    const std::string& path, absl::string_view key) {
+  if (key.size() != kSqliteKeyBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("key: must be ", kSqliteKeyBytes, " bytes (AES-256), got ",
+                     key.size()));
+  }
+#ifdef SQLITE_HAS_CODEC
+  absl::StatusOr<std::unique_ptr<SqliteDb>> db = Open(path);
+  if (!db.ok()) return db.status();
+  // SQLCipher's raw-key form x'...': the key is used as is, no PBKDF2.
+  const std::string raw_key =
+      absl::StrCat("x'", absl::BytesToHexString(key), "'");
+  const int rc =
+      sqlite3_key((*db)->db_, raw_key.data(), static_cast<int>(raw_key.size()));
+  if (rc != SQLITE_OK) return SqliteError((*db)->db_, rc, "key");
+  // The key is only tried when a page is read: read one now, so a wrong key
+  // fails here and not as an empty database later.
+  absl::StatusOr<std::string> tables =
+      (*db)->QueryText("SELECT count(*) FROM sqlite_master");
+  if (!tables.ok()) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        path,
+        ": this key does not open it (a wrong key, or a file that is "
+        "not encrypted with one); nothing was read or changed"));
+  }
+  return db;
+#else
+  return absl::FailedPreconditionError(
+      absl::StrCat(path,
+                   ": this build has no SQLCipher (link "
+                   "//base:sqlcipher_db to encrypt)"));
+#endif
 }
 
 SqliteDb::~SqliteDb() {

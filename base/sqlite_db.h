@@ -1,9 +1,13 @@
 // A thin RAII layer over the sqlite3 C API: a connection and prepared
 // statements with absl::Status errors. Not thread-safe; callers own locking.
+//
+// Two builds of the same code: //base:sqlite_db over Debian's SQLite (the
+// servers) and //base:sqlcipher_db over SQLCipher (the SDK's outbox, which can
+// be encrypted at rest). Both export the sqlite3_* symbols, so one binary links
+// one of them, never both (checked by ./kip test); this header names no
+// sqlite3 type but the two opaque handles, for that reason.
 #ifndef KIP_BASE_SQLITE_DB_H_
 #define KIP_BASE_SQLITE_DB_H_
-
-#include <sqlite3.h>
 
 #include <cstdint>
 #include <map>
@@ -13,6 +17,9 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
 
 namespace kip {
 
@@ -24,7 +31,7 @@ class SqliteStatement {
     other.stmt_ = nullptr;
   }
   SqliteStatement(const SqliteStatement&) = delete;
-  ~SqliteStatement() { sqlite3_finalize(stmt_); }
+  ~SqliteStatement();
 
   // 1-based parameter index, as in sqlite3_bind_*.
   SqliteStatement& Bind(int index, int64_t value);
@@ -51,10 +58,21 @@ class SqliteStatement {
   sqlite3_stmt* stmt_;
 };
 
+// An AES-256 key for a SQLCipher database: exactly kSqliteKeyBytes raw bytes
+// (from the app's keystore), used as is (no passphrase derivation).
+inline constexpr size_t kSqliteKeyBytes = 32;
+
 class SqliteDb {
  public:
   static absl::StatusOr<std::unique_ptr<SqliteDb>> Open(
       const std::string& path);
+  // Opens (or creates) a database encrypted with `key` (kSqliteKeyBytes raw
+  // bytes). A key that does not open an existing file is PERMISSION_DENIED,
+  // never an empty database; in the plain-SQLite build, FAILED_PRECONDITION.
+  static absl::StatusOr<std::unique_ptr<SqliteDb>> OpenEncrypted(
+      const std::string& path, absl::string_view key);
+  // Whether this build can encrypt (it is //base:sqlcipher_db).
+  static bool CanEncrypt();
   ~SqliteDb();
 
   absl::Status Exec(absl::string_view sql);

@@ -37,6 +37,7 @@ DEBIAN_LIBRARIES = {
     "gtest": ("/usr/lib/x86_64-linux-gnu/libgtest.a", "libgtest-dev"),
     "gmock": ("/usr/lib/x86_64-linux-gnu/libgmock.a", "libgmock-dev"),
     "sqlite3": ("/usr/include/sqlite3.h", "libsqlite3-dev"),
+    "sqlcipher": ("/usr/include/sqlcipher/sqlite3.h", "libsqlcipher-dev"),
     "libpq": ("/usr/include/postgresql/libpq-fe.h", "libpq-dev"),
     "benchmark": ("/usr/include/benchmark/benchmark.h", "libbenchmark-dev"),
     "jwt": ("/usr/include/jwt.h", "libjwt-dev"),

@@ -39,8 +39,10 @@ class SessionLogger::Outbox {
     std::string record;
   };
 
-  static absl::StatusOr<std::unique_ptr<Outbox>> Open(const std::string& path) {
-    absl::StatusOr<std::unique_ptr<SqliteDb>> db = SqliteDb::Open(path);
+  static absl::StatusOr<std::unique_ptr<Outbox>> Open(const std::string& path,
+                                                      const std::string& key) {
+    absl::StatusOr<std::unique_ptr<SqliteDb>> db =
+        key.empty() ? SqliteDb::Open(path) : SqliteDb::OpenEncrypted(path, key);
     if (!db.ok()) return db.status();
     for (const char* sql :
          {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
@@ -73,8 +75,7 @@ class SessionLogger::Outbox {
                        "dropped, this record was not queued"));
     }
     absl::StatusOr<SqliteStatement*> stmt = db_->Cached(
-        "INSERT INTO outbox (kind, id, record) VALUES (?, ?, ?) ON CONFLICT "
-        "(id) DO NOTHING");
+        "INSERT OR IGNORE INTO outbox (kind, id, record) VALUES (?, ?, ?)");
     if (!stmt.ok()) return stmt.status();
     (*stmt)->Bind(1, kind).Bind(2, id).BindBlob(3, record);
     return (*stmt)->Run();
@@ -168,7 +169,7 @@ absl::StatusOr<std::unique_ptr<SessionLogger>> SessionLogger::Create(
     return absl::InvalidArgumentError("batch_size: must be within 1..1000");
   }
   absl::StatusOr<std::unique_ptr<Outbox>> outbox =
-      Outbox::Open(options.outbox_path);
+      Outbox::Open(options.outbox_path, options.outbox_key);
   if (!outbox.ok()) return outbox.status();
   std::unique_ptr<SessionLogger> logger(new SessionLogger(
       std::move(options), std::move(connection), std::move(*outbox)));

@@ -1,9 +1,9 @@
 // The offline-first session log for pumps and tablets. Start() and Log() write
-// to a local durable outbox (SQLite, WAL, synchronous=FULL) before they
-// return; a background thread delivers the outbox in order with capped
-// exponential backoff, and after a restart it resumes where it stopped. The
-// server deduplicates by session_id and event_id, so delivery is effectively
-// exactly-once.
+// to a local durable outbox (SQLite, WAL, synchronous=FULL; encrypted at rest
+// with SQLCipher when the app gives a key) before they return; a background
+// thread delivers the outbox in order with capped exponential backoff, and
+// after a restart it resumes where it stopped. The server deduplicates by
+// session_id and event_id, so delivery is effectively exactly-once.
 //
 // Threading: every method may be called from any thread; the delivery
 // callback runs on the logger's own thread and must not block. Destroying the
@@ -26,7 +26,12 @@
 namespace kip {
 
 struct SessionLoggerOptions {
-  std::string outbox_path;       // the SQLite file; created if missing
+  std::string outbox_path;  // the SQLite file; created if missing
+  // 32 raw bytes (AES-256) from the app's keystore: the outbox is a SQLCipher
+  // file no one can read without it. A key that does not open an existing
+  // outbox is PERMISSION_DENIED from Create(). Empty: a plain SQLite file
+  // (development and servers' own tools only; a device should always set it).
+  std::string outbox_key;
   int64_t max_pending = 100000;  // Log() refuses (RESOURCE_EXHAUSTED) beyond
   int batch_size = 100;          // events per AppendEvents
   absl::Duration initial_backoff = absl::Milliseconds(100);

@@ -1,10 +1,15 @@
 // SessionLogger against a mocked connection: order, batching, backoff on
-// transient errors, refused records kept aside, the bounded outbox, restarts.
+// transient errors, refused records kept aside, the bounded outbox, restarts -
+// each on a plain and on an encrypted (SQLCipher) outbox - and what the
+// encrypted file shows to someone without the key.
 #include "sdk/cpp/session_logger.h"
 
 #include <atomic>
+#include <fstream>
+#include <iterator>
 #include <set>
 
+#include "base/sqlite_db.h"
 #include "gmock/gmock.h"
 #include "sdk/cpp/mocks/mock_connections.h"
 
@@ -27,7 +32,25 @@ sv1::Event Note(const std::string& session, int i) {
   return e;
 }
 
-SessionLoggerOptions Options(const std::string& path) {
+// The outbox's key under test: "" (plain) or 32 bytes.
+class SessionLoggerTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  SessionLoggerOptions Options(const std::string& path) {
+    SessionLoggerOptions o = BaseOptions(path);
+    o.outbox_key = GetParam();
+    return o;
+  }
+  static SessionLoggerOptions BaseOptions(const std::string& path);
+};
+
+INSTANTIATE_TEST_SUITE_P(
+    Outboxes, SessionLoggerTest,
+    ::testing::Values(std::string(), std::string(kSqliteKeyBytes, '\x17')),
+    [](const ::testing::TestParamInfo<std::string>& info) {
+      return info.param.empty() ? "Plain" : "Encrypted";
+    });
+
+SessionLoggerOptions SessionLoggerTest::BaseOptions(const std::string& path) {
   SessionLoggerOptions o;
   o.outbox_path = path;
   o.batch_size = 10;
@@ -36,7 +59,7 @@ SessionLoggerOptions Options(const std::string& path) {
   return o;
 }
 
-TEST(SessionLoggerTest, DeliversInOrderInBatchesAfterTransientFailures) {
+TEST_P(SessionLoggerTest, DeliversInOrderInBatchesAfterTransientFailures) {
   auto mock = std::make_shared<NiceMock<MockSessionLogConnection>>();
   absl::Mutex mu;
   std::vector<std::string> delivered;
@@ -72,7 +95,7 @@ TEST(SessionLoggerTest, DeliversInOrderInBatchesAfterTransientFailures) {
   EXPECT_EQ((*logger)->PendingCount(), 0);
 }
 
-TEST(SessionLoggerTest, NetworkUpResetsTheBackoffAndDeliversAtOnce) {
+TEST_P(SessionLoggerTest, NetworkUpResetsTheBackoffAndDeliversAtOnce) {
   auto mock = std::make_shared<NiceMock<MockSessionLogConnection>>();
   std::atomic<int> calls{0};
   EXPECT_CALL(*mock, StartSession(_, _))
@@ -116,7 +139,7 @@ TEST(NewUuidTest, IsAVersion4UuidAndDoesNotRepeat) {
   }
 }
 
-TEST(SessionLoggerTest, ARefusedEventIsKeptAsideNeverDropped) {
+TEST_P(SessionLoggerTest, ARefusedEventIsKeptAsideNeverDropped) {
   auto mock = std::make_shared<NiceMock<MockSessionLogConnection>>();
   std::vector<std::string> delivered;
   EXPECT_CALL(*mock, AppendEvents(_, _))
@@ -143,7 +166,7 @@ TEST(SessionLoggerTest, ARefusedEventIsKeptAsideNeverDropped) {
   EXPECT_EQ(rejected_reports, 1);
 }
 
-TEST(SessionLoggerTest, AFullOutboxRefusesClearlyAndARestartResumes) {
+TEST_P(SessionLoggerTest, AFullOutboxRefusesClearlyAndARestartResumes) {
   const std::string path = TempPath();
   auto down = std::make_shared<NiceMock<MockSessionLogConnection>>();
   EXPECT_CALL(*down, AppendEvents(_, _))
@@ -172,6 +195,110 @@ TEST(SessionLoggerTest, AFullOutboxRefusesClearlyAndARestartResumes) {
   auto logger = SessionLogger::Create(options, up);
   ASSERT_TRUE((*logger)->Flush(absl::Now() + absl::Seconds(30)).ok());
   EXPECT_EQ(delivered, 5);
+}
+
+std::shared_ptr<MockSessionLogConnection> Unreachable() {
+  auto down = std::make_shared<NiceMock<MockSessionLogConnection>>();
+  ON_CALL(*down, AppendEvents(_, _))
+      .WillByDefault(Invoke([](const auto&, const auto&) {
+        return absl::StatusOr<sv1::AppendEventsResponse>(
+            absl::UnavailableError("down"));
+      }));
+  return down;
+}
+
+std::string FileBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+SessionLoggerOptions EncryptedOptions(const std::string& path, char key_byte) {
+  SessionLoggerOptions o;
+  o.outbox_path = path;
+  o.outbox_key = std::string(kSqliteKeyBytes, key_byte);
+  o.initial_backoff = absl::Hours(1);
+  return o;
+}
+
+TEST(EncryptedOutboxTest, NoEventIdOrTextIsInTheFilesInTheClear) {
+  const std::string path = TempPath();
+  auto logger =
+      SessionLogger::Create(EncryptedOptions(path, 'k'), Unreachable());
+  ASSERT_TRUE(logger.ok()) << logger.status();
+  std::vector<std::string> ids;
+  for (int i = 0; i < 50; ++i) {
+    sv1::Event e = Note("3f2a9c1e-session", i);
+    e.mutable_note()->set_text("patient reports dizziness " +
+                               std::to_string(i));
+    auto id = (*logger)->Log(e);
+    ASSERT_TRUE(id.ok()) << id.status();
+    ids.push_back(*id);
+  }
+  // Read while the logger holds them (the WAL) and after it closed (the file).
+  for (int round = 0; round < 2; ++round) {
+    const std::string bytes = FileBytes(path) + FileBytes(path + "-wal");
+    ASSERT_GT(bytes.size(), 4096u);
+    EXPECT_EQ(bytes.find("SQLite format 3"), std::string::npos);
+    EXPECT_EQ(bytes.find("dizziness"), std::string::npos);
+    EXPECT_EQ(bytes.find("3f2a9c1e-session"), std::string::npos);
+    for (const std::string& id : ids) {
+      ASSERT_EQ(bytes.find(id), std::string::npos) << id << " in the clear";
+    }
+    logger->reset();
+  }
+  // The same events in a plain outbox are visible, so the check can fail.
+  const std::string plain_path = TempPath();
+  SessionLoggerOptions plain = EncryptedOptions(plain_path, 'k');
+  plain.outbox_key.clear();
+  auto plain_logger = SessionLogger::Create(plain, Unreachable());
+  auto id = (*plain_logger)->Log(Note("3f2a9c1e-session", 1));
+  plain_logger->reset();
+  EXPECT_NE(FileBytes(plain_path).find(*id), std::string::npos);
+}
+
+TEST(EncryptedOutboxTest, AWrongKeyIsAClearErrorAndThePendingEventsStay) {
+  const std::string path = TempPath();
+  {
+    auto logger =
+        SessionLogger::Create(EncryptedOptions(path, 'a'), Unreachable());
+    for (int i = 0; i < 3; ++i) ASSERT_TRUE((*logger)->Log(Note("s", i)).ok());
+  }
+  auto wrong =
+      SessionLogger::Create(EncryptedOptions(path, 'b'), Unreachable());
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_EQ(wrong.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(std::string(wrong.status().message()),
+              ::testing::HasSubstr("this key does not open it"));
+  SessionLoggerOptions no_key = EncryptedOptions(path, 'a');
+  no_key.outbox_key.clear();
+  EXPECT_FALSE(SessionLogger::Create(no_key, Unreachable()).ok())
+      << "an encrypted outbox must never open as an empty plain one";
+  SessionLoggerOptions short_key = EncryptedOptions(path, 'a');
+  short_key.outbox_key.resize(16);
+  EXPECT_EQ(SessionLogger::Create(short_key, Unreachable()).status().code(),
+            absl::StatusCode::kInvalidArgument);
+
+  auto right =
+      SessionLogger::Create(EncryptedOptions(path, 'a'), Unreachable());
+  ASSERT_TRUE(right.ok()) << right.status();
+  EXPECT_EQ((*right)->PendingCount(), 3);
+}
+
+TEST(EncryptedOutboxTest, APlainOutboxDoesNotOpenWithAKey) {
+  const std::string path = TempPath();
+  SessionLoggerOptions plain = EncryptedOptions(path, 'a');
+  plain.outbox_key.clear();
+  {
+    auto logger = SessionLogger::Create(plain, Unreachable());
+    ASSERT_TRUE((*logger)->Log(Note("s", 1)).ok());
+  }
+  EXPECT_EQ(SessionLogger::Create(EncryptedOptions(path, 'a'), Unreachable())
+                .status()
+                .code(),
+            absl::StatusCode::kPermissionDenied);
+  auto again = SessionLogger::Create(plain, Unreachable());
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ((*again)->PendingCount(), 1);
 }
 
 }  // namespace

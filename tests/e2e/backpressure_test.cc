@@ -17,11 +17,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "kip/sessions/v1/sessions.grpc.pb.h"
-#include "services/sessions/store/store_test_fixture.h"
 #include "tests/bench/loadgen/load_generator.h"
 #include "tests/integration/server_process.h"
 #include "tests/integration/sessions_under_test.h"
 #include "tests/integration/test_auth.h"
+#include "tests/testing/session_records.h"
 
 namespace kip {
 namespace {

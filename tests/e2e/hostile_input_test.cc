@@ -16,10 +16,10 @@
 #include "google/protobuf/text_format.h"
 #include "kip/dosing/v1/dosing.grpc.pb.h"
 #include "kip/sessions/v1/sessions.grpc.pb.h"
-#include "services/sessions/store/store_test_fixture.h"
 #include "tests/integration/running_session.h"
 #include "tests/integration/server_process.h"
 #include "tests/integration/test_auth.h"
+#include "tests/testing/session_records.h"
 
 namespace kip {
 namespace {

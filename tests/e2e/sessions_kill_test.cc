@@ -16,11 +16,11 @@
 #include "kip/sessions/v1/sessions.grpc.pb.h"
 #include "sdk/cpp/clients.h"
 #include "sdk/cpp/session_logger.h"
-#include "services/sessions/store/store_test_fixture.h"
 #include "tests/integration/running_session.h"
 #include "tests/integration/server_process.h"
 #include "tests/integration/test_auth.h"
 #include "tests/testing/free_port.h"
+#include "tests/testing/session_records.h"
 
 namespace kip {
 namespace {

@@ -10,10 +10,10 @@
 #include "gmock/gmock.h"
 #include "kip/dosing/v1/dosing.grpc.pb.h"
 #include "kip/sessions/v1/sessions.grpc.pb.h"
-#include "services/sessions/store/store_test_fixture.h"
 #include "tests/integration/running_session.h"
 #include "tests/integration/server_process.h"
 #include "tests/integration/test_auth.h"
+#include "tests/testing/session_records.h"
 
 namespace kip {
 namespace {

@@ -10,11 +10,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "kip/sessions/v1/sessions.grpc.pb.h"
-#include "services/sessions/store/store_test_fixture.h"
 #include "tests/integration/cli_run.h"
 #include "tests/integration/running_session.h"
 #include "tests/integration/server_process.h"
 #include "tests/integration/test_auth.h"
+#include "tests/testing/session_records.h"
 
 namespace kip {
 namespace {

@@ -10,10 +10,10 @@
 #include "kip/sessions/v1/sessions.grpc.pb.h"
 #include "nlohmann/json.hpp"
 #include "services/sessions/store/row_codec.h"
-#include "services/sessions/store/store_test_fixture.h"
 #include "tests/integration/cli_run.h"
 #include "tests/integration/server_process.h"
 #include "tests/integration/test_auth.h"
+#include "tests/testing/session_records.h"
 
 namespace kip {
 namespace {

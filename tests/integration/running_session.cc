@@ -2,7 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/sessions/store/row_codec.h"
-#include "services/sessions/store/store_test_fixture.h"
+#include "tests/testing/session_records.h"
 
 namespace kip::testing {
 

@@ -18,9 +18,9 @@
 #include "services/common/testing/test_pki.h"
 #include "services/common/token_signer.h"
 #include "services/sessions/store/row_codec.h"
-#include "services/sessions/store/store_test_fixture.h"
 #include "tests/integration/server_process.h"
 #include "tests/testing/postgres_server.h"
+#include "tests/testing/session_records.h"
 
 namespace kip {
 namespace {

@@ -16,9 +16,9 @@
 #include "services/sessions/log/checkpoint_signer.h"
 #include "services/sessions/log/merkle.h"
 #include "services/sessions/store/row_codec.h"
-#include "services/sessions/store/store_test_fixture.h"
 #include "tests/integration/server_process.h"
 #include "tests/testing/postgres_server.h"
+#include "tests/testing/session_records.h"
 
 namespace kip {
 namespace {

@@ -1,7 +1,7 @@
 // What the storage conformance and tamper suites share: an EventLog on a fresh
 // SQLite file or a fresh PostgreSQL database, the ability to reopen it (as a
 // restarted server would), raw SQL on the backend for the tamper tests, and
-// builders for a study, a patient, a session and events.
+// the builders of tests/testing/session_records.h.
 #ifndef KIP_SERVICES_SESSIONS_STORE_STORE_TEST_FIXTURE_H_
 #define KIP_SERVICES_SESSIONS_STORE_STORE_TEST_FIXTURE_H_
 
@@ -13,6 +13,7 @@
 #include "gtest/gtest.h"
 #include "kip/sessions/v1/sessions.pb.h"
 #include "services/sessions/log/event_log.h"
+#include "tests/testing/session_records.h"
 
 namespace kip::sessions::testing {
 
@@ -34,18 +35,6 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
   std::string spec_;  // sqlite path or postgres DSN
   std::string private_key_pem_;
 };
-
-std::string NewUuid();
-
-// Builders of valid records (a CRPS study with ketamine and placebo arms, a
-// 70 kg patient at site-a, a session on protocol crps-0.35mgkg-4h).
-v1::Study MakeStudy(const std::string& id);
-v1::Patient MakePatient(const std::string& study, const std::string& id);
-v1::InfusionSession MakeSession(const std::string& study,
-                                const std::string& patient,
-                                const std::string& course = "course-1");
-v1::Event PainEvent(const std::string& session_id, double nrs,
-                    absl::Time device_time = absl::Now());
 
 }  // namespace kip::sessions::testing
 
