@@ -32,6 +32,11 @@ using ::kip::testing::ServerProcess;
 constexpr int kEvents = 1000;
 constexpr char kHelper[] = "sdk/cpp/testing/outbox_logger";
 
+std::string FileBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
 TEST(OfflineQueueTest, EveryEventArrivesOnceInOrderAfterAnOutageAndAKill) {
   const testing::TestAuth auth;
   const std::string dir = getenv("TEST_TMPDIR");
@@ -49,7 +54,9 @@ TEST(OfflineQueueTest, EveryEventArrivesOnceInOrderAfterAnOutageAndAKill) {
     ASSERT_TRUE(testing::CreateStudyS1WithPatientP1(*stub, auth.AsRole()).ok());
     ASSERT_EQ(server->SignalAndWait(SIGTERM, absl::Seconds(20)), 0);
   }
+  // Encrypted at rest, as on a device (the key would come from its keystore).
   const std::string outbox = dir + "/outbox.db";
+  const std::string key_hex(64, 'c');
   const std::string session_id = sessions::testing::NewUuid();
   // The device logs everything while the service is down, then is killed.
   {
@@ -60,7 +67,7 @@ TEST(OfflineQueueTest, EveryEventArrivesOnceInOrderAfterAnOutageAndAKill) {
         argv.end(),
         {"--mode=log", "--outbox=" + outbox, "--target=" + down_address,
          "--token=" + auth.Token("device"), "--session_id=" + session_id,
-         absl::StrCat("--events=", kEvents)});
+         "--outbox_key_hex=" + key_hex, absl::StrCat("--events=", kEvents)});
     std::vector<char*> raw;
     for (auto& a : argv) raw.push_back(a.data());
     raw.push_back(nullptr);
@@ -84,6 +91,11 @@ TEST(OfflineQueueTest, EveryEventArrivesOnceInOrderAfterAnOutageAndAKill) {
     kill(pid, SIGKILL);
     waitpid(pid, nullptr, 0);
   }
+  // What a finder of the lost device reads: no session id in the clear.
+  const std::string outbox_bytes =
+      FileBytes(outbox) + FileBytes(outbox + "-wal");
+  ASSERT_GT(outbox_bytes.size(), 4096u);
+  EXPECT_EQ(outbox_bytes.find(session_id), std::string::npos);
   // The service comes back; a restarted device delivers the outbox.
   auto server = ServerProcess::Start("services/sessions/sessions_server", args,
                                      "sessions");
@@ -91,7 +103,16 @@ TEST(OfflineQueueTest, EveryEventArrivesOnceInOrderAfterAnOutageAndAKill) {
   const std::string flush = absl::StrCat(
       testing::SdkShellCommand(kHelper), " --mode=flush --outbox=", outbox,
       " --target=", server->address(), " --token=", auth.Token("device"));
-  ASSERT_EQ(WEXITSTATUS(std::system(flush.c_str())), 0);
+  // A wrong key opens nothing and delivers nothing; the right one, all.
+  const std::string wrong_key = flush +
+                                " --outbox_key_hex=" + std::string(64, 'd') +
+                                " 2>" + dir + "/wrong_key.err";
+  ASSERT_EQ(WEXITSTATUS(std::system(wrong_key.c_str())), 2);
+  EXPECT_NE(FileBytes(dir + "/wrong_key.err").find("this key does not open it"),
+            std::string::npos);
+  ASSERT_EQ(WEXITSTATUS(
+                std::system((flush + " --outbox_key_hex=" + key_hex).c_str())),
+            0);
 
   auto stub = sv1::SessionLogService::NewStub(grpc::CreateChannel(
       server->address(), grpc::InsecureChannelCredentials()));
@@ -109,6 +130,10 @@ TEST(OfflineQueueTest, EveryEventArrivesOnceInOrderAfterAnOutageAndAKill) {
     ids.insert(session.events(i).event_id());
   }
   EXPECT_EQ(ids.size(), static_cast<size_t>(kEvents));
+  for (const std::string& id : ids) {
+    ASSERT_EQ(outbox_bytes.find(id), std::string::npos)
+        << "event " << id << " was in the outbox file in the clear";
+  }
 }
 
 }  // namespace

@@ -1,12 +1,14 @@
 // A bedside app in miniature for the offline-queue test: `--mode=log` starts a
 // session and logs --events notes through SessionLogger (whatever the network),
 // says "logged N" and waits to be killed; `--mode=flush` only delivers what an
-// earlier run left in the outbox, then exits (0: all delivered).
+// earlier run left in the outbox, then exits (0: all delivered; 2: the outbox
+// did not open, e.g. a wrong --outbox_key_hex).
 #include <cstdio>
 #include <thread>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/strings/escaping.h"
 #include "sdk/cpp/session_logger.h"
 
 ABSL_FLAG(std::string, outbox, "", "outbox file");
@@ -17,6 +19,8 @@ ABSL_FLAG(std::string, session_id, "", "session UUID");
 ABSL_FLAG(std::string, study, "S1", "study id");
 ABSL_FLAG(std::string, patient, "P1", "patient id");
 ABSL_FLAG(int, events, 1000, "notes to log");
+ABSL_FLAG(std::string, outbox_key_hex, "",
+          "the outbox's 32-byte key as 64 hex digits (empty: plain outbox)");
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
@@ -26,6 +30,8 @@ int main(int argc, char** argv) {
   options.default_deadline = absl::Seconds(5);
   kip::SessionLoggerOptions logger_options;
   logger_options.outbox_path = absl::GetFlag(FLAGS_outbox);
+  logger_options.outbox_key =
+      absl::HexStringToBytes(absl::GetFlag(FLAGS_outbox_key_hex));
   logger_options.max_backoff = absl::Milliseconds(200);
   auto logger = kip::SessionLogger::Create(
       logger_options, kip::MakeSessionLogConnection(options));
