@@ -1,31 +1,26 @@
-// The C ABI over the C++ SDK: generic unary calls on raw protobuf bytes, and
-// the SessionLogger. No C++ exception or type crosses the boundary.
+// The C ABI over the C++ SDK: unary calls on serialized protobuf, each
+// dispatched by method name to the SDK's typed connection (sdk/c/typed_calls),
+// and the SessionLogger. No C++ exception or type crosses the boundary.
 #include "sdk/c/kip.h"
 
 #include <grpc/grpc.h>
-#include <grpcpp/generic/generic_stub.h>
-#include <grpcpp/grpcpp.h>
 
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "absl/synchronization/mutex.h"
-#include "absl/synchronization/notification.h"
+#include "sdk/c/typed_calls.h"
 #include "sdk/cpp/connection_options.h"
-#include "sdk/cpp/retry_policy.h"
 #include "sdk/cpp/session_logger.h"
 
 namespace {
-struct AsyncCall {
-  // The SDK's context: the client's deadline and token, as every SDK call.
-  std::unique_ptr<grpc::ClientContext> context;
-  grpc::ByteBuffer request, response;
-};
 
-// Calls whose callback has not returned yet; shared with the callbacks, so it
-// outlives the client while the last one unlocks it.
+// Calls whose callback has not returned yet; shared with the calls' threads,
+// so it outlives the client while the last one unlocks it.
 struct InFlight {
   absl::Mutex mu;
   int calls ABSL_GUARDED_BY(mu) = 0;
@@ -35,13 +30,8 @@ struct InFlight {
 
 struct kip_client {
   std::shared_ptr<InFlight> in_flight = std::make_shared<InFlight>();
-  kip::ConnectionOptions options;
-  std::shared_ptr<grpc::Channel> channel;
-  std::unique_ptr<grpc::GenericStub> stub;
-  // Finished calls, released later on an app thread: gRPC must not see a
-  // call's context destroyed from inside that call's own completion.
-  absl::Mutex mu;
-  std::vector<std::shared_ptr<AsyncCall>> finished ABSL_GUARDED_BY(mu);
+  // Method name -> the typed SDK call; read-only once created.
+  std::shared_ptr<const std::map<std::string, kip::c_abi::TypedCall>> calls;
 };
 
 struct kip_logger {
@@ -83,19 +73,24 @@ int FromStatus(const absl::Status& status, char** error_message) {
   return static_cast<int>(status.code());
 }
 
-grpc::ByteBuffer ToBuffer(const uint8_t* data, size_t size) {
-  grpc::Slice slice(data, size);
-  return grpc::ByteBuffer(&slice, 1);
+// The typed call for `method`, or UNIMPLEMENTED naming it.
+absl::StatusOr<kip::c_abi::TypedCall> FindCall(const kip_client& client,
+                                               const char* method) {
+  auto it = client.calls->find(method);
+  if (it == client.calls->end()) {
+    return absl::UnimplementedError(
+        std::string("method: ") + method +
+        " is not a unary RPC of a KIP service (e.g. "
+        "\"/kip.dosing.v1.DosingService/PlanCourse\"; streams are not in "
+        "the C ABI)");
+  }
+  return it->second;
 }
 
-std::string FromBuffer(const grpc::ByteBuffer& buffer) {
-  std::vector<grpc::Slice> slices;
-  std::string out;
-  if (buffer.Dump(&slices).ok()) {
-    for (const grpc::Slice& s : slices)
-      out.append(reinterpret_cast<const char*>(s.begin()), s.size());
-  }
-  return out;
+std::string Bytes(const uint8_t* data, size_t size) {
+  return data == nullptr
+             ? std::string()
+             : std::string(reinterpret_cast<const char*>(data), size);
 }
 
 }  // namespace
@@ -112,17 +107,18 @@ kip_client* kip_client_create(const char* target, const char* bearer_token,
     return nullptr;
   }
   KeepGrpcInitialized();
-  auto client = std::make_unique<kip_client>();
-  client->options.target = target;
-  if (bearer_token != nullptr) client->options.bearer_token = bearer_token;
-  if (root_certs_pem != nullptr)
-    client->options.root_certs_pem = root_certs_pem;
+  kip::ConnectionOptions options;
+  options.target = target;
+  if (bearer_token != nullptr) options.bearer_token = bearer_token;
+  if (root_certs_pem != nullptr) options.root_certs_pem = root_certs_pem;
   if (deadline_ms > 0)
-    client->options.default_deadline = absl::Milliseconds(deadline_ms);
-  // One channel for every service: the SDK's retry policy for all of them.
-  client->channel =
-      kip::MakeChannel(client->options, kip::RetriedMethodsOfAllServices());
-  client->stub = std::make_unique<grpc::GenericStub>(client->channel);
+    options.default_deadline = absl::Milliseconds(deadline_ms);
+  auto client = std::make_unique<kip_client>();
+  client->calls =
+      std::make_shared<const std::map<std::string, kip::c_abi::TypedCall>>(
+          kip::c_abi::TypedCalls(kip::MakeDosingConnection(options),
+                                 kip::MakeSessionLogConnection(options),
+                                 kip::MakeAnalyticsConnection(options)));
   return client.release();
 }
 
@@ -147,32 +143,17 @@ int kip_call(kip_client* client, const char* method, const uint8_t* request,
     return Fail(error_message, KIP_INVALID_ARGUMENT,
                 "client, method and response are required");
   }
-  struct Result {
-    absl::Notification done;
-    int code = KIP_UNKNOWN;
-    std::string message, bytes;
-  } result;
-  const int started = kip_call_async(
-      client, method, request, request_size,
-      [](void* user_data, int c, const char* m, const uint8_t* r, size_t n) {
-        auto* out = static_cast<Result*>(user_data);
-        out->code = c;
-        if (m != nullptr) out->message = m;
-        if (r != nullptr)
-          out->bytes.assign(reinterpret_cast<const char*>(r), n);
-        out->done.Notify();
-      },
-      &result);
-  if (started != KIP_OK)
-    return Fail(error_message, started, "the call could not start");
-  result.done.WaitForNotification();
-  const std::string& bytes = result.bytes;
-  if (result.code != KIP_OK)
-    return Fail(error_message, result.code, result.message);
+  absl::StatusOr<kip::c_abi::TypedCall> call = FindCall(*client, method);
+  if (!call.ok()) return FromStatus(call.status(), error_message);
+  absl::StatusOr<std::string> bytes =
+      (*call)(Bytes(request, request_size), kip::CallOptions());
+  if (!bytes.ok()) return FromStatus(bytes.status(), error_message);
   *response =
-      static_cast<uint8_t*>(std::malloc(bytes.empty() ? 1 : bytes.size()));
-  if (!bytes.empty()) std::memcpy(*response, bytes.data(), bytes.size());
-  *response_size = bytes.size();
+      static_cast<uint8_t*>(std::malloc(bytes->empty() ? 1 : bytes->size()));
+  if (*response == nullptr)
+    return Fail(error_message, KIP_RESOURCE_EXHAUSTED, "out of memory");
+  if (!bytes->empty()) std::memcpy(*response, bytes->data(), bytes->size());
+  *response_size = bytes->size();
   return KIP_OK;
 }
 
@@ -181,41 +162,37 @@ int kip_call_async(kip_client* client, const char* method,
                    kip_callback callback, void* user_data) {
   if (client == nullptr || method == nullptr || callback == nullptr)
     return KIP_INVALID_ARGUMENT;
-  {
-    absl::MutexLock lock(&client->mu);
-    client->finished.clear();
-  }
-  auto call = std::make_shared<AsyncCall>();
-  absl::StatusOr<std::unique_ptr<grpc::ClientContext>> context =
-      kip::MakeContext(client->options);
-  if (!context.ok()) return static_cast<int>(context.status().code());
-  call->context = *std::move(context);
-  call->request = ToBuffer(request, request_size);
+  absl::StatusOr<kip::c_abi::TypedCall> call = FindCall(*client, method);
+  if (!call.ok()) return static_cast<int>(call.status().code());
   std::shared_ptr<InFlight> in_flight = client->in_flight;
   {
     absl::MutexLock lock(&in_flight->mu);
     ++in_flight->calls;
   }
-  client->stub->UnaryCall(
-      call->context.get(), method, grpc::StubOptions(), &call->request,
-      &call->response,
-      [client, call, callback, user_data, in_flight](grpc::Status status) {
-        const std::string bytes = status.ok() ? FromBuffer(call->response) : "";
-        {
-          absl::MutexLock lock(&client->mu);
-          client->finished.push_back(call);
-        }
-        callback(user_data, status.error_code(),
-                 status.ok() ? nullptr : status.error_message().c_str(),
-                 reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
-        absl::MutexLock lock(&in_flight->mu);
-        --in_flight->calls;
-      });
+  // The SDK's calls are blocking: each asynchronous one runs on its own
+  // library thread, counted until its callback has returned.
+  std::thread([call = *std::move(call), bytes = Bytes(request, request_size),
+               callback, user_data, in_flight]() mutable {
+    {
+      const absl::StatusOr<std::string> response =
+          call(bytes, kip::CallOptions());
+      const std::string message(response.status().message());
+      const std::string empty;
+      const std::string& out = response.ok() ? *response : empty;
+      callback(user_data, static_cast<int>(response.status().code()),
+               response.ok() ? nullptr : message.c_str(),
+               reinterpret_cast<const uint8_t*>(out.data()), out.size());
+      call = nullptr;  // the connection's last use is before the count drops
+    }
+    absl::MutexLock lock(&in_flight->mu);
+    --in_flight->calls;
+  }).detach();
   return KIP_OK;
 }
 
-kip_logger* kip_logger_create(const char* outbox_path, const char* target,
-                              const char* bearer_token, char** error_message) {
+kip_logger* kip_logger_create_with_key(
+    const char* outbox_path, const uint8_t* outbox_key, size_t outbox_key_size,
+    const char* target, const char* bearer_token, char** error_message) {
   if (outbox_path == nullptr || target == nullptr) {
     SetError(error_message, "outbox_path and target are required");
     return nullptr;
@@ -226,13 +203,20 @@ kip_logger* kip_logger_create(const char* outbox_path, const char* target,
   if (bearer_token != nullptr) options.bearer_token = bearer_token;
   kip::SessionLoggerOptions logger_options;
   logger_options.outbox_path = outbox_path;
+  logger_options.outbox_key = Bytes(outbox_key, outbox_key_size);
   auto logger = kip::SessionLogger::Create(
       logger_options, kip::MakeSessionLogConnection(options));
   if (!logger.ok()) {
-    SetError(error_message, std::string(logger.status().message()));
+    SetError(error_message, logger.status().ToString());
     return nullptr;
   }
   return new kip_logger{std::move(*logger)};
+}
+
+kip_logger* kip_logger_create(const char* outbox_path, const char* target,
+                              const char* bearer_token, char** error_message) {
+  return kip_logger_create_with_key(outbox_path, nullptr, 0, target,
+                                    bearer_token, error_message);
 }
 
 void kip_logger_destroy(kip_logger* logger) { delete logger; }

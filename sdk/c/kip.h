@@ -56,31 +56,43 @@ kip_client* kip_client_create(const char* target, const char* bearer_token,
  * gRPC 1.51's completion queues (about 1 run in 10 under ThreadSanitizer). */
 void kip_client_destroy(kip_client* client);
 
-/* A unary call. `method` is the full name, e.g.
- * "/kip.dosing.v1.DosingService/PlanCourse". On KIP_OK *response holds the
- * serialized response; otherwise *error_message says why. */
+/* A unary call, made by the C++ SDK's typed client of that service (its
+ * retry policy, deadline and token). `method` is the full name, e.g.
+ * "/kip.dosing.v1.DosingService/PlanCourse"; a name that is not a unary KIP
+ * RPC is KIP_UNIMPLEMENTED. On KIP_OK *response holds the serialized
+ * response; otherwise *error_message says why. */
 int kip_call(kip_client* client, const char* method, const uint8_t* request,
              size_t request_size, uint8_t** response, size_t* response_size,
              char** error_message);
 
 /* The same, asynchronously: `callback` runs once, on a library thread; its
  * buffers are valid only during the call. */
-typedef void (*kip_callback)(void* user_data, int code, const char* error_message,
-                             const uint8_t* response, size_t response_size);
-int kip_call_async(kip_client* client, const char* method, const uint8_t* request,
-                   size_t request_size, kip_callback callback, void* user_data);
+typedef void (*kip_callback)(void* user_data, int code,
+                             const char* error_message, const uint8_t* response,
+                             size_t response_size);
+int kip_call_async(kip_client* client, const char* method,
+                   const uint8_t* request, size_t request_size,
+                   kip_callback callback, void* user_data);
 
 /* The offline-first session logger (see sdk/cpp/session_logger.h): records
- * are durable in `outbox_path` when these return KIP_OK. */
+ * are durable in `outbox_path` when these return KIP_OK. A device gives
+ * `outbox_key`, 32 random bytes it keeps in its keystore: the outbox is then
+ * encrypted at rest (SQLCipher, AES-256). A key that does not open an
+ * existing outbox returns NULL with a message saying so; nothing is read or
+ * replaced. kip_logger_create() is the same without a key (a plain SQLite
+ * outbox, for development). */
+kip_logger* kip_logger_create_with_key(
+    const char* outbox_path, const uint8_t* outbox_key, size_t outbox_key_size,
+    const char* target, const char* bearer_token, char** error_message);
 kip_logger* kip_logger_create(const char* outbox_path, const char* target,
                               const char* bearer_token, char** error_message);
 void kip_logger_destroy(kip_logger* logger);
 /* A serialized kip.sessions.v1.InfusionSession / Event; the id is returned
  * in *id (free with kip_free). */
-int kip_logger_start_session(kip_logger* logger, const uint8_t* session, size_t size,
-                             char** id, char** error_message);
-int kip_logger_log_event(kip_logger* logger, const uint8_t* event, size_t size, char** id,
-                         char** error_message);
+int kip_logger_start_session(kip_logger* logger, const uint8_t* session,
+                             size_t size, char** id, char** error_message);
+int kip_logger_log_event(kip_logger* logger, const uint8_t* event, size_t size,
+                         char** id, char** error_message);
 /* Waits up to `timeout_ms` until every record is delivered. */
 int kip_logger_flush(kip_logger* logger, int timeout_ms, char** error_message);
 int64_t kip_logger_pending(kip_logger* logger);

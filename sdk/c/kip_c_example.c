@@ -1,7 +1,8 @@
 /* A C99 program on the KIP C ABI (built with -std=c99 -pedantic): plans a
  * course with the dosing service, checks that a bad request is refused with
- * its field named, then starts a session and logs events through the
- * offline-first logger and flushes them. The messages are encoded by hand in
+ * its field named and an unknown method as UNIMPLEMENTED, then starts a
+ * session and logs events through the offline-first logger on an encrypted
+ * outbox and flushes them. The messages are encoded by hand in
  * the protobuf wire format, as an app without a C protobuf library would.
  *
  * usage: kip_c_example DOSING_ADDR SESSIONS_ADDR TOKEN OUTBOX SESSION_ID STUDY PATIENT
@@ -64,6 +65,7 @@ int main(int argc, char** argv) {
   size_t response_size = 0;
   char* error = NULL;
   char* id = NULL;
+  uint8_t outbox_key[32];
   int code, i;
 
   if (argc != 8) {
@@ -97,8 +99,21 @@ int main(int argc, char** argv) {
   kip_free(error);
   error = NULL;
 
-  logger = kip_logger_create(argv[4], argv[2], argv[3], &error);
-  if (logger == NULL) return fail("kip_logger_create", -1, error);
+  /* A method that is not a unary KIP RPC: UNIMPLEMENTED, naming it. */
+  code = kip_call(dosing, "/kip.dosing.v1.DosingService/NoSuchMethod", plan.data, plan.size,
+                  &response, &response_size, &error);
+  if (code != KIP_UNIMPLEMENTED || error == NULL || strstr(error, "NoSuchMethod") == NULL) {
+    return fail("NoSuchMethod should be UNIMPLEMENTED", code, error);
+  }
+  kip_free(error);
+  error = NULL;
+
+  /* The outbox encrypted at rest; a device keeps these 32 bytes in its
+   * keystore. */
+  memset(outbox_key, 0x42, sizeof outbox_key);
+  logger = kip_logger_create_with_key(argv[4], outbox_key, sizeof outbox_key, argv[2],
+                                      argv[3], &error);
+  if (logger == NULL) return fail("kip_logger_create_with_key", -1, error);
   /* InfusionSession{session_id, study_id, patient_id, protocol_id,
    * protocol_version, device_id, course_day: 1} */
   put_string(&session, 1, argv[5]);
