@@ -190,12 +190,14 @@ int kip_call_async(kip_client* client, const char* method,
   return KIP_OK;
 }
 
-kip_logger* kip_logger_create_with_key(
-    const char* outbox_path, const uint8_t* outbox_key, size_t outbox_key_size,
-    const char* target, const char* bearer_token, char** error_message) {
-  if (outbox_path == nullptr || target == nullptr) {
-    SetError(error_message, "outbox_path and target are required");
-    return nullptr;
+int kip_logger_create_with_key(const char* outbox_path,
+                               const uint8_t* outbox_key,
+                               size_t outbox_key_size, const char* target,
+                               const char* bearer_token, kip_logger** logger,
+                               char** error_message) {
+  if (outbox_path == nullptr || target == nullptr || logger == nullptr) {
+    return Fail(error_message, KIP_INVALID_ARGUMENT,
+                "outbox_path, target and logger are required");
   }
   KeepGrpcInitialized();
   kip::ConnectionOptions options;
@@ -204,19 +206,19 @@ kip_logger* kip_logger_create_with_key(
   kip::SessionLoggerOptions logger_options;
   logger_options.outbox_path = outbox_path;
   logger_options.outbox_key = Bytes(outbox_key, outbox_key_size);
-  auto logger = kip::SessionLogger::Create(
+  auto created = kip::SessionLogger::Create(
       logger_options, kip::MakeSessionLogConnection(options));
-  if (!logger.ok()) {
-    SetError(error_message, logger.status().ToString());
-    return nullptr;
-  }
-  return new kip_logger{std::move(*logger)};
+  if (!created.ok()) return FromStatus(created.status(), error_message);
+  *logger = new kip_logger{std::move(*created)};
+  return KIP_OK;
 }
 
 kip_logger* kip_logger_create(const char* outbox_path, const char* target,
                               const char* bearer_token, char** error_message) {
-  return kip_logger_create_with_key(outbox_path, nullptr, 0, target,
-                                    bearer_token, error_message);
+  kip_logger* logger = nullptr;
+  kip_logger_create_with_key(outbox_path, nullptr, 0, target, bearer_token,
+                             &logger, error_message);
+  return logger;
 }
 
 void kip_logger_destroy(kip_logger* logger) { delete logger; }

@@ -78,12 +78,14 @@ int kip_call_async(kip_client* client, const char* method,
  * are durable in `outbox_path` when these return KIP_OK. A device gives
  * `outbox_key`, 32 random bytes it keeps in its keystore: the outbox is then
  * encrypted at rest (SQLCipher, AES-256). A key that does not open an
- * existing outbox returns NULL with a message saying so; nothing is read or
- * replaced. kip_logger_create() is the same without a key (a plain SQLite
- * outbox, for development). */
-kip_logger* kip_logger_create_with_key(
-    const char* outbox_path, const uint8_t* outbox_key, size_t outbox_key_size,
-    const char* target, const char* bearer_token, char** error_message);
+ * existing outbox is KIP_PERMISSION_DENIED with a message saying so; nothing
+ * is read or replaced. On KIP_OK *logger is the new logger.
+ * kip_logger_create() is the same without a key (a plain SQLite outbox, for
+ * development), returning NULL on failure. */
+int kip_logger_create_with_key(const char* outbox_path, const uint8_t* outbox_key,
+                               size_t outbox_key_size, const char* target,
+                               const char* bearer_token, kip_logger** logger,
+                               char** error_message);
 kip_logger* kip_logger_create(const char* outbox_path, const char* target,
                               const char* bearer_token, char** error_message);
 void kip_logger_destroy(kip_logger* logger);

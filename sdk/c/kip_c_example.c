@@ -111,9 +111,9 @@ int main(int argc, char** argv) {
   /* The outbox encrypted at rest; a device keeps these 32 bytes in its
    * keystore. */
   memset(outbox_key, 0x42, sizeof outbox_key);
-  logger = kip_logger_create_with_key(argv[4], outbox_key, sizeof outbox_key, argv[2],
-                                      argv[3], &error);
-  if (logger == NULL) return fail("kip_logger_create_with_key", -1, error);
+  code = kip_logger_create_with_key(argv[4], outbox_key, sizeof outbox_key, argv[2], argv[3],
+                                    &logger, &error);
+  if (code != KIP_OK) return fail("kip_logger_create_with_key", code, error);
   /* InfusionSession{session_id, study_id, patient_id, protocol_id,
    * protocol_version, device_id, course_day: 1} */
   put_string(&session, 1, argv[5]);
