@@ -5,7 +5,8 @@
  * outbox and flushes them. The messages are encoded by hand in
  * the protobuf wire format, as an app without a C protobuf library would.
  *
- * usage: kip_c_example DOSING_ADDR SESSIONS_ADDR TOKEN OUTBOX SESSION_ID STUDY PATIENT
+ * usage: kip_c_example DOSING_ADDR SESSIONS_ADDR TOKEN OUTBOX SESSION_ID STUDY
+ * PATIENT
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,43 +14,7 @@
 #include <time.h>
 
 #include "sdk/c/kip.h"
-
-typedef struct {
-  uint8_t data[1024];
-  size_t size;
-} message;
-
-static void put_varint(message* m, uint64_t v) {
-  while (v >= 0x80) {
-    m->data[m->size++] = (uint8_t)(v | 0x80);
-    v >>= 7;
-  }
-  m->data[m->size++] = (uint8_t)v;
-}
-
-static void put_bytes(message* m, int field, const void* bytes, size_t n) {
-  put_varint(m, ((uint64_t)field << 3) | 2);
-  put_varint(m, n);
-  memcpy(m->data + m->size, bytes, n);
-  m->size += n;
-}
-
-static void put_string(message* m, int field, const char* text) {
-  put_bytes(m, field, text, strlen(text));
-}
-
-static void put_double(message* m, int field, double value) {
-  uint64_t bits;
-  int i;
-  memcpy(&bits, &value, sizeof bits);
-  put_varint(m, ((uint64_t)field << 3) | 1);
-  for (i = 0; i < 8; ++i) m->data[m->size++] = (uint8_t)(bits >> (8 * i));
-}
-
-static void put_uint(message* m, int field, uint64_t value) {
-  put_varint(m, (uint64_t)field << 3);
-  put_varint(m, value);
-}
+#include "sdk/c/testing/wire.h"
 
 static int fail(const char* what, int code, char* error) {
   fprintf(stderr, "%s: code %d: %s\n", what, code, error ? error : "");
@@ -69,7 +34,9 @@ int main(int argc, char** argv) {
   int code, i;
 
   if (argc != 8) {
-    fprintf(stderr, "usage: %s DOSING SESSIONS TOKEN OUTBOX SESSION_ID STUDY PATIENT\n", argv[0]);
+    fprintf(stderr,
+            "usage: %s DOSING SESSIONS TOKEN OUTBOX SESSION_ID STUDY PATIENT\n",
+            argv[0]);
     return 2;
   }
   dosing = kip_client_create(argv[1], argv[3], NULL, 10000, &error);
@@ -82,8 +49,8 @@ int main(int argc, char** argv) {
   put_bytes(&plan, 2, patient.data, patient.size);
   put_double(&plan, 3, 1.0);
   put_uint(&plan, 4, 1);
-  code = kip_call(dosing, "/kip.dosing.v1.DosingService/PlanCourse", plan.data, plan.size,
-                  &response, &response_size, &error);
+  code = kip_call(dosing, "/kip.dosing.v1.DosingService/PlanCourse", plan.data,
+                  plan.size, &response, &response_size, &error);
   if (code != KIP_OK) return fail("PlanCourse", code, error);
   printf("PlanCourse: %lu bytes\n", (unsigned long)response_size);
   kip_free(response);
@@ -91,18 +58,21 @@ int main(int argc, char** argv) {
   /* The same with an unknown protocol: INVALID_ARGUMENT naming protocol_id. */
   plan.size = 0;
   put_string(&plan, 1, "no-such-protocol");
-  code = kip_call(dosing, "/kip.dosing.v1.DosingService/PlanCourse", plan.data, plan.size,
-                  &response, &response_size, &error);
-  if (code != KIP_INVALID_ARGUMENT || error == NULL || strstr(error, "protocol_id") == NULL) {
-    return fail("PlanCourse(bad) should be INVALID_ARGUMENT naming protocol_id", code, error);
+  code = kip_call(dosing, "/kip.dosing.v1.DosingService/PlanCourse", plan.data,
+                  plan.size, &response, &response_size, &error);
+  if (code != KIP_INVALID_ARGUMENT || error == NULL ||
+      strstr(error, "protocol_id") == NULL) {
+    return fail("PlanCourse(bad) should be INVALID_ARGUMENT naming protocol_id",
+                code, error);
   }
   kip_free(error);
   error = NULL;
 
   /* A method that is not a unary KIP RPC: UNIMPLEMENTED, naming it. */
-  code = kip_call(dosing, "/kip.dosing.v1.DosingService/NoSuchMethod", plan.data, plan.size,
-                  &response, &response_size, &error);
-  if (code != KIP_UNIMPLEMENTED || error == NULL || strstr(error, "NoSuchMethod") == NULL) {
+  code = kip_call(dosing, "/kip.dosing.v1.DosingService/NoSuchMethod",
+                  plan.data, plan.size, &response, &response_size, &error);
+  if (code != KIP_UNIMPLEMENTED || error == NULL ||
+      strstr(error, "NoSuchMethod") == NULL) {
     return fail("NoSuchMethod should be UNIMPLEMENTED", code, error);
   }
   kip_free(error);
@@ -111,8 +81,8 @@ int main(int argc, char** argv) {
   /* The outbox encrypted at rest; a device keeps these 32 bytes in its
    * keystore. */
   memset(outbox_key, 0x42, sizeof outbox_key);
-  code = kip_logger_create_with_key(argv[4], outbox_key, sizeof outbox_key, argv[2], argv[3],
-                                    &logger, &error);
+  code = kip_logger_create_with_key(argv[4], outbox_key, sizeof outbox_key,
+                                    argv[2], argv[3], &logger, &error);
   if (code != KIP_OK) return fail("kip_logger_create_with_key", code, error);
   /* InfusionSession{session_id, study_id, patient_id, protocol_id,
    * protocol_version, device_id, course_day: 1} */
@@ -123,13 +93,15 @@ int main(int argc, char** argv) {
   put_string(&session, 6, "2026.11.0");
   put_string(&session, 7, "c-pump-1");
   put_uint(&session, 8, 1);
-  code = kip_logger_start_session(logger, session.data, session.size, &id, &error);
+  code =
+      kip_logger_start_session(logger, session.data, session.size, &id, &error);
   if (code != KIP_OK) return fail("kip_logger_start_session", code, error);
   kip_free(id);
   for (i = 0; i < 3; ++i) {
     message event = {{0}, 0}, timestamp = {{0}, 0}, note = {{0}, 0};
     char text[32];
-    /* Event{session_id, device_time{seconds}, note{text}}; event_id generated. */
+    /* Event{session_id, device_time{seconds}, note{text}}; event_id generated.
+     */
     put_string(&event, 2, argv[5]);
     put_uint(&timestamp, 1, (uint64_t)time(NULL));
     put_bytes(&event, 3, timestamp.data, timestamp.size);
@@ -142,7 +114,8 @@ int main(int argc, char** argv) {
   }
   code = kip_logger_flush(logger, 30000, &error);
   if (code != KIP_OK) return fail("kip_logger_flush", code, error);
-  printf("logged and delivered; pending %ld\n", (long)kip_logger_pending(logger));
+  printf("logged and delivered; pending %ld\n",
+         (long)kip_logger_pending(logger));
   kip_logger_destroy(logger);
   kip_client_destroy(dosing);
   return 0;
