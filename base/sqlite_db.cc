@@ -188,6 +188,8 @@ absl::StatusOr<SqliteStatement> SqliteDb::Prepare(absl::string_view sql) {
   return SqliteStatement(db_, stmt);
 }
 
+int64_t SqliteDb::Changes() const { return sqlite3_changes(db_); }
+
 absl::StatusOr<std::string> SqliteDb::QueryText(absl::string_view sql) {
   absl::StatusOr<SqliteStatement> stmt = Prepare(sql);
   if (!stmt.ok()) return stmt.status();

@@ -80,6 +80,8 @@ class SqliteDb {
   // A statement prepared once per connection and reset on every call; valid
   // until the connection closes. For the hot write path.
   absl::StatusOr<SqliteStatement*> Cached(const std::string& sql);
+  // Rows changed by the last INSERT, UPDATE or DELETE.
+  int64_t Changes() const;
   // First column of the first row as text ("" when no row).
   absl::StatusOr<std::string> QueryText(absl::string_view sql);
   sqlite3* raw() const { return db_; }

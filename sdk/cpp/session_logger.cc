@@ -60,17 +60,19 @@ class SessionLogger::Outbox {
       return absl::FailedPreconditionError(
           "outbox: synchronous=FULL could not be set");
     }
-    return std::unique_ptr<Outbox>(new Outbox(std::move(*db)));
+    absl::StatusOr<std::string> pending =
+        (*db)->QueryText("SELECT COUNT(*) FROM outbox");
+    if (!pending.ok()) return pending.status();
+    return std::unique_ptr<Outbox>(
+        new Outbox(std::move(*db), std::stoll(*pending)));
   }
 
   absl::Status Add(const std::string& kind, const std::string& id,
                    const std::string& record, int64_t max_pending) {
     absl::MutexLock lock(&mu_);
-    absl::StatusOr<int64_t> pending = CountLocked("outbox");
-    if (!pending.ok()) return pending.status();
-    if (*pending >= max_pending) {
+    if (pending_ >= max_pending) {
       return absl::ResourceExhaustedError(
-          absl::StrCat("the outbox holds ", *pending,
+          absl::StrCat("the outbox holds ", pending_,
                        " undelivered records (max_pending); nothing was "
                        "dropped, this record was not queued"));
     }
@@ -78,7 +80,9 @@ class SessionLogger::Outbox {
         "INSERT OR IGNORE INTO outbox (kind, id, record) VALUES (?, ?, ?)");
     if (!stmt.ok()) return stmt.status();
     (*stmt)->Bind(1, kind).Bind(2, id).BindBlob(3, record);
-    return (*stmt)->Run();
+    if (absl::Status s = (*stmt)->Run(); !s.ok()) return s;
+    pending_ += db_->Changes();  // 0 when the id was already queued
+    return absl::OkStatus();
   }
 
   absl::StatusOr<std::vector<Record>> Oldest(int limit) {
@@ -106,7 +110,9 @@ class SessionLogger::Outbox {
         db_->Cached("DELETE FROM outbox WHERE seq <= ?");
     if (!stmt.ok()) return stmt.status();
     (*stmt)->Bind(1, last_seq);
-    return (*stmt)->Run();
+    if (absl::Status s = (*stmt)->Run(); !s.ok()) return s;
+    pending_ -= db_->Changes();
+    return absl::OkStatus();
   }
 
   absl::Status Reject(const Record& r, const absl::Status& error) {
@@ -133,11 +139,19 @@ class SessionLogger::Outbox {
         status = (*remove)->Run();
       }
     }
+    const int64_t removed = status.ok() ? db_->Changes() : 0;
+    if (status.ok()) status = db_->Exec("COMMIT");
     if (!status.ok()) {
       db_->Exec("ROLLBACK").IgnoreError();
       return status;
     }
-    return db_->Exec("COMMIT");
+    pending_ -= removed;
+    return absl::OkStatus();
+  }
+
+  int64_t Pending() {
+    absl::MutexLock lock(&mu_);
+    return pending_;
   }
 
   int64_t Count(const char* table) {
@@ -147,7 +161,8 @@ class SessionLogger::Outbox {
   }
 
  private:
-  explicit Outbox(std::unique_ptr<SqliteDb> db) : db_(std::move(db)) {}
+  Outbox(std::unique_ptr<SqliteDb> db, int64_t pending)
+      : db_(std::move(db)), pending_(pending) {}
   absl::StatusOr<int64_t> CountLocked(const char* table)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     absl::StatusOr<std::string> n =
@@ -157,6 +172,9 @@ class SessionLogger::Outbox {
   }
   absl::Mutex mu_;
   std::unique_ptr<SqliteDb> db_ ABSL_GUARDED_BY(mu_);
+  // Rows in `outbox`, kept beside the table: counting them per Log() would
+  // read (and, encrypted, decrypt) every page of a full outbox.
+  int64_t pending_ ABSL_GUARDED_BY(mu_);
 };
 
 absl::StatusOr<std::unique_ptr<SessionLogger>> SessionLogger::Create(
@@ -215,7 +233,7 @@ absl::StatusOr<std::string> SessionLogger::Enqueue(const std::string& kind,
   return id;
 }
 
-int64_t SessionLogger::PendingCount() { return outbox_->Count("outbox"); }
+int64_t SessionLogger::PendingCount() { return outbox_->Pending(); }
 int64_t SessionLogger::RejectedCount() { return outbox_->Count("rejected"); }
 
 void SessionLogger::OnDeliveryStateChange(

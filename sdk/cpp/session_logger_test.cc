@@ -197,6 +197,29 @@ TEST_P(SessionLoggerTest, AFullOutboxRefusesClearlyAndARestartResumes) {
   EXPECT_EQ(delivered, 5);
 }
 
+TEST_P(SessionLoggerTest, ARepeatedEventIdIsQueuedOnceAndCountedOnce) {
+  auto down = std::make_shared<NiceMock<MockSessionLogConnection>>();
+  ON_CALL(*down, AppendEvents(_, _))
+      .WillByDefault(Invoke([](const auto&, const auto&) {
+        return absl::StatusOr<sv1::AppendEventsResponse>(
+            absl::UnavailableError("down"));
+      }));
+  const std::string path = TempPath();
+  SessionLoggerOptions options = Options(path);
+  options.initial_backoff = absl::Hours(1);
+  {
+    auto logger = SessionLogger::Create(options, down);
+    sv1::Event event = Note("s", 1);
+    event.set_event_id("6b1f0c7e-0000-4000-8000-000000000001");
+    ASSERT_TRUE((*logger)->Log(event).ok());
+    ASSERT_TRUE((*logger)->Log(event).ok());  // a retry by the app
+    ASSERT_TRUE((*logger)->Log(Note("s", 2)).ok());
+    EXPECT_EQ((*logger)->PendingCount(), 2);
+  }
+  auto reopened = SessionLogger::Create(options, down);
+  EXPECT_EQ((*reopened)->PendingCount(), 2);
+}
+
 std::shared_ptr<MockSessionLogConnection> Unreachable() {
   auto down = std::make_shared<NiceMock<MockSessionLogConnection>>();
   ON_CALL(*down, AppendEvents(_, _))

@@ -42,7 +42,7 @@ while [ ${#queue[@]} -gt 0 ]; do
 done
 own=$(stripped_size "$lib")
 total=$own
-printf '%-8s %-40s %10s\n' "$arch" "libkip.so (stripped)" "$own"
+printf '%-8s %-40s %10s\n' "$arch" "$(basename "$lib") (stripped)" "$own"
 for name in $(printf '%s\n' "${!seen[@]}" | sort); do
   size=$(stripped_size "${seen[$name]}")
   total=$((total + size))
