@@ -45,6 +45,7 @@ DEBIAN_LIBRARIES = {
     "nlohmann_json": ("/usr/include/nlohmann/json.hpp", "nlohmann-json3-dev"),
     "boost_math": ("/usr/include/boost/math/distributions/normal.hpp", "libboost-dev"),
     "yaml_cpp": ("/usr/include/yaml-cpp/yaml.h", "libyaml-cpp-dev"),
+    "eigen": ("/usr/include/eigen3/Eigen/Dense", "libeigen3-dev"),
     # The Kotlin SDK: JNI headers, javac, kotlinc and protobuf-java.
     "jni": ("/usr/lib/jvm/default-java/include/jni.h", "default-jdk-headless"),
     "javac": ("/usr/bin/javac", "default-jdk-headless"),

@@ -1,6 +1,7 @@
 #include "services/analytics/meta/distributions.h"
 
 #include <boost/math/distributions/chi_squared.hpp>
+#include <boost/math/distributions/fisher_f.hpp>
 #include <boost/math/distributions/normal.hpp>
 #include <boost/math/distributions/students_t.hpp>
 #include <cmath>
@@ -54,6 +55,13 @@ double TwoSidedStudentTP(double t, double df) {
   return 2.0 * boost::math::cdf(boost::math::complement(
                    boost::math::students_t_distribution<double, NoThrow>(df),
                    std::fabs(t)));
+}
+
+double FUpperP(double x, double df1, double df2) {
+  if (!(x > 0)) return 1;
+  return boost::math::cdf(
+      boost::math::complement(
+          boost::math::fisher_f_distribution<double, NoThrow>(df1, df2), x));
 }
 
 }  // namespace kip::meta

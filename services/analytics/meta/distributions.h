@@ -1,4 +1,4 @@
-// Normal, chi-square and Student t tail probabilities and quantiles for the
+// Normal, chi-square, Student t and F tail probabilities and quantiles for the
 // meta-analysis engine, from Boost.Math (Debian libboost-dev) with a policy
 // that returns NaN instead of throwing.
 #ifndef KIP_SERVICES_ANALYTICS_META_DISTRIBUTIONS_H_
@@ -18,6 +18,8 @@ double ChiSquareQuantile(double probability, double df);
 double StudentTQuantile(double probability, double df);
 // Two-sided p-value of a t statistic.
 double TwoSidedStudentTP(double t, double df);
+// P(X > x) for X ~ F(df1, df2).
+double FUpperP(double x, double df1, double df2);
 
 }  // namespace kip::meta
 
