@@ -75,6 +75,7 @@ std::map<std::string, TypedCall> TypedCalls(
           "AnalyzeBaselinePredictors"),
       Row(analytics, &A::RenderForestPlot, kAnalytics, "RenderForestPlot"),
       Row(analytics, &A::RenderFunnelPlot, kAnalytics, "RenderFunnelPlot"),
+      Row(analytics, &A::RunMetaRegression, kAnalytics, "RunMetaRegression"),
   };
 }
 

@@ -49,6 +49,12 @@ class GrpcAnalyticsConnection final : public AnalyticsConnection {
       const CallOptions& call) override {
     return Unary(options_, call, stub_.get(), &Stub::RenderFunnelPlot, request);
   }
+  absl::StatusOr<analytics::v1::RunMetaRegressionResponse> RunMetaRegression(
+      const analytics::v1::RunMetaRegressionRequest& request,
+      const CallOptions& call) override {
+    return Unary(options_, call, stub_.get(), &Stub::RunMetaRegression,
+                 request);
+  }
 
  private:
   using Stub = analytics::v1::AnalyticsService::Stub;

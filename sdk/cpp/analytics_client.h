@@ -44,6 +44,11 @@ class AnalyticsConnection {
   RenderForestPlot(const analytics::v1::RenderForestPlotRequest& request,
                    const CallOptions& call) = 0;
   // Funnel plot of a meta-analysis, standalone SVG.
+  // Meta-regression on study-level moderators, with predictions and a
+  // bubble plot.
+  virtual absl::StatusOr<analytics::v1::RunMetaRegressionResponse>
+  RunMetaRegression(const analytics::v1::RunMetaRegressionRequest& request,
+                    const CallOptions& call) = 0;
   virtual absl::StatusOr<analytics::v1::RenderFunnelPlotResponse>
   RenderFunnelPlot(const analytics::v1::RenderFunnelPlotRequest& request,
                    const CallOptions& call) = 0;
@@ -96,6 +101,13 @@ class AnalyticsClient {
       const analytics::v1::RenderFunnelPlotRequest& request,
       const CallOptions& call = {}) {
     return connection_->RenderFunnelPlot(request, call);
+  }
+  // Meta-regression on study-level moderators, with predictions and a
+  // bubble plot.
+  absl::StatusOr<analytics::v1::RunMetaRegressionResponse> RunMetaRegression(
+      const analytics::v1::RunMetaRegressionRequest& request,
+      const CallOptions& call = {}) {
+    return connection_->RunMetaRegression(request, call);
   }
 
  private:

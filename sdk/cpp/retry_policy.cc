@@ -60,7 +60,8 @@ const std::map<std::string, std::map<std::string, bool>>& RetryPolicyTable() {
             {"ComputeStudyOutcomes", true},
             {"AnalyzeBaselinePredictors", true},
             {"RenderForestPlot", true},
-            {"RenderFunnelPlot", true}}},
+            {"RenderFunnelPlot", true},
+            {"RunMetaRegression", true}}},
       };
   return *kTable;
 }

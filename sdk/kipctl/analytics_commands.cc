@@ -13,8 +13,10 @@
 #include "google/protobuf/util/json_util.h"
 #include "kip/analytics/v1/analytics.grpc.pb.h"
 #include "nlohmann/json.hpp"
+#include "sdk/kipctl/analytics_args.h"
 #include "sdk/kipctl/args.h"
 #include "sdk/kipctl/exit_status.h"
+#include "sdk/kipctl/metareg_command.h"
 #include "sdk/kipctl/study_csv.h"
 
 namespace kip::kipctl {
@@ -24,9 +26,7 @@ namespace av1 = kip::analytics::v1;
 using nlohmann::json;
 
 // A JSON number, or null for NaN (no prediction interval with k < 3).
-json Number(double value) {
-  return std::isfinite(value) ? json(value) : json(nullptr);
-}
+json Number(double value) { return JsonNumber(value); }
 
 json PooledJson(const av1::PooledResult& r) {
   return {{"k", r.k()},
@@ -72,16 +72,14 @@ int Meta(const std::vector<std::string>& argv, kip::AnalyticsClient& client) {
   av1::RunMetaAnalysisRequest request;
   for (auto& s : *studies) *request.add_studies() = std::move(s);
   av1::MetaAnalysisOptions* o = request.mutable_options();
-  av1::EffectMeasure measure;
   auto measure_name = args->Required("measure");
   if (!measure_name.ok())
     return InvalidInput(std::string(measure_name.status().message()));
-  if (!av1::EffectMeasure_Parse(absl::AsciiStrToUpper(*measure_name),
-                                &measure) ||
-      measure == av1::EFFECT_MEASURE_UNSPECIFIED) {
-    return InvalidInput("--measure: '" + *measure_name +
-                        "' is not MD, SMD, RR, OR, RD or PETO_OR");
-  }
+  absl::StatusOr<av1::EffectMeasure> parsed_measure =
+      ParseMeasure(*measure_name);
+  if (!parsed_measure.ok())
+    return InvalidInput(std::string(parsed_measure.status().message()));
+  const av1::EffectMeasure measure = *parsed_measure;
   o->set_measure(measure);
   const std::string method = absl::AsciiStrToUpper(args->Get("method", "IV"));
   if (method == "IV") {
@@ -100,18 +98,9 @@ int Meta(const std::vector<std::string>& argv, kip::AnalyticsClient& client) {
                         "' is not fixed or random");
   }
   o->set_model(model == "fixed" ? av1::FIXED_EFFECT : av1::RANDOM_EFFECTS);
-  const std::map<std::string, av1::Tau2Estimator> tau2 = {
-      {"DL", av1::DERSIMONIAN_LAIRD},
-      {"REML", av1::REML},
-      {"ML", av1::MAXIMUM_LIKELIHOOD},
-      {"PM", av1::PAULE_MANDEL},
-      {"HE", av1::HEDGES},
-      {"SJ", av1::SIDIK_JONKMAN}};
-  auto t = tau2.find(absl::AsciiStrToUpper(args->Get("tau2", "DL")));
-  if (t == tau2.end())
-    return InvalidInput("--tau2: '" + args->Get("tau2") +
-                        "' is not DL, REML, ML, PM, HE or SJ");
-  o->set_tau2_estimator(t->second);
+  absl::StatusOr<av1::Tau2Estimator> tau2 = ParseTau2(args->Get("tau2", "DL"));
+  if (!tau2.ok()) return InvalidInput(std::string(tau2.status().message()));
+  o->set_tau2_estimator(*tau2);
   o->set_hartung_knapp(args->Has("hksj"));
   const std::string convention =
       absl::AsciiStrToLower(args->Get("convention", "revman5"));
@@ -319,8 +308,10 @@ int RunAnalyticsCommand(const std::string& command,
                         kip::AnalyticsClient& client) {
   if (command == "meta") return Meta(args, client);
   if (command == "outcomes") return Outcomes(args, client);
+  if (command == "metareg") return MetaRegression(args, client);
   std::fprintf(stderr,
-               "kipctl: analytics %s: unknown command (meta, outcomes)\n",
+               "kipctl: analytics %s: unknown command (meta, metareg, "
+               "outcomes)\n",
                command.c_str());
   return 2;
 }

@@ -74,6 +74,14 @@ const std::map<std::string, std::string> kUsage = {
      "    responders-30-percent|responders-50-percent|side-effect] "
      "[--side-effect TYPE]\n"
      "    [--follow-up-day N] [--treatment-arm A --control-arm B] [--json]"},
+    {"analytics metareg",
+     "kipctl analytics metareg --data F.csv --measure MD|SMD|RR|OR|RD "
+     "--moderator COL [--moderator COL2 ...]\n"
+     "    [--categorical COL] [--tau2 DL|REML|ML] [--model fixed|random] "
+     "[--hksj]\n"
+     "    [--predict COL=V[,COL2=V2]] [--bubble out.svg] [--json]\n"
+     "    (moderators are further CSV columns: e.g. dose_mg_per_kg, "
+     "infusion_hours, control; year)"},
     {"analytics meta",
      "kipctl analytics meta --data FILE.csv --measure MD|SMD|RR|OR|RD|PETO_OR\n"
      "    --method IV|MH|PETO --model fixed|random [--tau2 "

@@ -1,5 +1,6 @@
 #include "sdk/kipctl/study_csv.h"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 
@@ -160,6 +161,15 @@ absl::StatusOr<std::vector<av1::StudyData>> ParseStudyCsv(
       if (v["se"] <= 0) return bad("se", "must be > 0");
       study.mutable_generic()->set_estimate(v["estimate"]);
       study.mutable_generic()->set_se(v["se"]);
+    }
+    // Every other column is a study-level value (a moderator), kept as text.
+    for (const auto& [name, index] : column) {
+      if (name == "study" || name == "subgroup" || name == "year" ||
+          std::find(kind->begin(), kind->end(), name) != kind->end()) {
+        continue;
+      }
+      (*study.mutable_factors())[name] =
+          index < cells.size() ? cells[index] : "";
     }
     studies.push_back(std::move(study));
   }

@@ -2,7 +2,9 @@
 // `year` optional): dichotomous `study,events_treatment,total_treatment,
 // events_control,total_control`; continuous `study,mean_treatment,
 // sd_treatment,n_treatment,mean_control,sd_control,n_control`; generic
-// `study,estimate,se`. Errors name the row and column.
+// `study,estimate,se`. Any other column (a moderator such as dose_mg_per_kg
+// or control) is kept per study in `factors`, as text, under its lower-cased
+// name. Errors name the row and column.
 #ifndef KIP_SDK_KIPCTL_STUDY_CSV_H_
 #define KIP_SDK_KIPCTL_STUDY_CSV_H_
 

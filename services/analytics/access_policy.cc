@@ -17,6 +17,8 @@ const AccessPolicy& AnalyticsAccessPolicy() {
            {Role::kClinician, Role::kResearcher, Role::kAdmin}},
           {"RenderFunnelPlot",
            {Role::kClinician, Role::kResearcher, Role::kAdmin}},
+          {"RunMetaRegression",
+           {Role::kClinician, Role::kResearcher, Role::kAdmin}},
       });
   return *kPolicy;
 }

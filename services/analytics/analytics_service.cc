@@ -2,6 +2,8 @@
 
 #include "services/analytics/access_policy.h"
 #include "services/analytics/meta/meta_analysis.h"
+#include "services/analytics/meta/run_meta_regression.h"
+#include "services/analytics/plots/bubble_plot.h"
 #include "services/analytics/plots/forest_plot.h"
 
 namespace kip::analytics {
@@ -159,6 +161,23 @@ grpc::ServerUnaryReactor* AnalyticsServiceImpl::RenderFunnelPlot(
         *response->mutable_result() = *std::move(result);
         return absl::OkStatus();
       });
+}
+
+grpc::ServerUnaryReactor* AnalyticsServiceImpl::RunMetaRegression(
+    grpc::CallbackServerContext* context,
+    const v1::RunMetaRegressionRequest* request,
+    v1::RunMetaRegressionResponse* response) {
+  return guard_.Unary(context, "RunMetaRegression",
+                      [&](const Principal&) -> absl::Status {
+                        absl::StatusOr<v1::RunMetaRegressionResponse> result =
+                            kip::meta::RunMetaRegression(*request);
+                        if (!result.ok()) return result.status();
+                        if (request->bubble_plot())
+                          result->set_bubble_svg(
+                              plots::BubblePlotSvg(*result, "Meta-regression"));
+                        *response = *std::move(result);
+                        return absl::OkStatus();
+                      });
 }
 
 }  // namespace kip::analytics

@@ -38,6 +38,10 @@ class AnalyticsServiceImpl final
       grpc::CallbackServerContext* context,
       const kip::analytics::v1::RenderFunnelPlotRequest* request,
       kip::analytics::v1::RenderFunnelPlotResponse* response) override;
+  grpc::ServerUnaryReactor* RunMetaRegression(
+      grpc::CallbackServerContext* context,
+      const kip::analytics::v1::RunMetaRegressionRequest* request,
+      kip::analytics::v1::RunMetaRegressionResponse* response) override;
 
  private:
   // Outcome rows of a logged study, read as the caller.

@@ -136,6 +136,11 @@ class MockAnalyticsConnection : public AnalyticsConnection {
               (const analytics::v1::RenderFunnelPlotRequest&,
                const CallOptions&),
               (override));
+  MOCK_METHOD(absl::StatusOr<analytics::v1::RunMetaRegressionResponse>,
+              RunMetaRegression,
+              (const analytics::v1::RunMetaRegressionRequest&,
+               const CallOptions&),
+              (override));
   MOCK_METHOD(void, ResetConnectionBackoff, (), (override));
 };
 

@@ -6,60 +6,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/str_replace.h"
+#include "services/analytics/meta/prepared_study.h"
+#include "services/analytics/plots/svg.h"
 
 namespace kip::plots {
 namespace {
 
 namespace av1 = kip::analytics::v1;
-
-std::string Escape(const std::string& text) {
-  return absl::StrReplaceAll(
-      text, {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}});
-}
-
-bool IsRatio(av1::EffectMeasure m) {
-  return m == av1::RR || m == av1::OR || m == av1::PETO_OR;
-}
-
-// Maps effects to x pixels, on a log axis for ratios.
-class Axis {
- public:
-  Axis(bool log, double lo, double hi, double x0, double x1)
-      : log_(log), lo_(T(lo)), hi_(T(hi)), x0_(x0), x1_(x1) {}
-  double X(double v) const {
-    return x0_ + (std::clamp(T(v), lo_, hi_) - lo_) / (hi_ - lo_) * (x1_ - x0_);
-  }
-  bool Inside(double v) const {
-    return T(v) >= lo_ - 1e-12 && T(v) <= hi_ + 1e-12;
-  }
-  std::vector<double> Ticks() const {
-    std::vector<double> ticks;
-    if (log_) {
-      for (double base = 1e-3; base <= 1e3; base *= 10) {
-        for (double m : {1.0, 2.0, 5.0}) {
-          if (Inside(base * m)) ticks.push_back(base * m);
-        }
-      }
-      return ticks;
-    }
-    const double span = hi_ - lo_;
-    const double raw = span / 6;
-    const double p = std::pow(10, std::floor(std::log10(raw)));
-    const double step = raw / p < 2 ? 2 * p : raw / p < 5 ? 5 * p : 10 * p;
-    for (double t = std::ceil(lo_ / step) * step; t <= hi_ + 1e-12; t += step) {
-      ticks.push_back(std::fabs(t) < step * 1e-9 ? 0 : t);
-    }
-    return ticks;
-  }
-
- private:
-  double T(double v) const { return log_ ? std::log(v) : v; }
-  bool log_;
-  double lo_, hi_, x0_, x1_;
-};
-
-std::string Num(double v) { return absl::StrFormat("%.2f", v); }
+using kip::meta::IsRatio;
 
 }  // namespace
 

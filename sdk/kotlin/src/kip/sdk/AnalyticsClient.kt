@@ -11,6 +11,8 @@ import kip.analytics.v1.RenderFunnelPlotRequest
 import kip.analytics.v1.RenderFunnelPlotResponse
 import kip.analytics.v1.RunMetaAnalysisRequest
 import kip.analytics.v1.RunMetaAnalysisResponse
+import kip.analytics.v1.RunMetaRegressionRequest
+import kip.analytics.v1.RunMetaRegressionResponse
 
 /**
  * kip.analytics.v1.AnalyticsService: each RPC blocking (throws
@@ -38,6 +40,10 @@ class AnalyticsClient(private val connection: KipConnection) {
     /** A forest plot (SVG). */
     fun renderForestPlot(request: RenderForestPlotRequest): RenderForestPlotResponse =
         connection.call(method("RenderForestPlot"), request.toByteArray(), RenderForestPlotResponse::parseFrom)
+
+    /** Meta-regression on study-level moderators, with predictions and a bubble plot (SVG). */
+    fun runMetaRegression(request: RunMetaRegressionRequest): RunMetaRegressionResponse =
+        connection.call(method("RunMetaRegression"), request.toByteArray(), RunMetaRegressionResponse::parseFrom)
 
     /** A funnel plot (SVG). */
     fun renderFunnelPlot(request: RenderFunnelPlotRequest): RenderFunnelPlotResponse =

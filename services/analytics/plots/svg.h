@@ -1,0 +1,31 @@
+// What the SVG plots share: text escaping, number formatting and an axis
+// that maps values to pixels (log scale for ratios) with its ticks.
+#ifndef KIP_SERVICES_ANALYTICS_PLOTS_SVG_H_
+#define KIP_SERVICES_ANALYTICS_PLOTS_SVG_H_
+
+#include <string>
+#include <vector>
+
+namespace kip::plots {
+
+std::string Escape(const std::string& text);
+std::string Num(double v);  // two decimals
+
+// Maps values in [lo, hi] to pixels in [p0, p1] (clamped), on a log scale
+// when `log`.
+class Axis {
+ public:
+  Axis(bool log, double lo, double hi, double p0, double p1);
+  double X(double v) const;
+  bool Inside(double v) const;
+  std::vector<double> Ticks() const;
+
+ private:
+  double T(double v) const;
+  bool log_;
+  double lo_, hi_, x0_, x1_;
+};
+
+}  // namespace kip::plots
+
+#endif  // KIP_SERVICES_ANALYTICS_PLOTS_SVG_H_
