@@ -169,7 +169,10 @@ absl::StatusOr<MetaRegressionFit> FitMetaRegression(
   const MatrixXd wx = w.asDiagonal() * x;
   MatrixXd vb = (x.transpose() * wx).ldlt().solve(MatrixXd::Identity(p, p));
   const VectorXd b = vb * (wx.transpose() * y);
-  if (options.knha) vb *= y.dot(ResidualMaker(x, w) * y) / fit.df;
+  if (options.knha) {
+    fit.s2w = y.dot(ResidualMaker(x, w) * y) / fit.df;
+    vb *= fit.s2w;
+  }
 
   const double alpha = 1 - options.confidence_level;
   const double crit = options.knha ? StudentTQuantile(1 - alpha / 2, fit.df)

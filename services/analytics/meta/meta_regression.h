@@ -72,6 +72,7 @@ struct MetaRegressionFit {
   std::vector<Coefficient> coefficients;
   std::vector<std::vector<double>> covariance;  // p x p
   bool t_distribution = false;                  // knha
+  double s2w = 1;  // knha's scale of the covariance (1 without knha)
   int df = 0;                                   // k - p for t and F
   double qm = 0;  // Wald chi^2 (z) or F (knha) of all but the intercept
   int qm_df = 0;  // numerator df
