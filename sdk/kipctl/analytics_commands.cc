@@ -16,6 +16,7 @@
 #include "sdk/kipctl/analytics_args.h"
 #include "sdk/kipctl/args.h"
 #include "sdk/kipctl/exit_status.h"
+#include "sdk/kipctl/meta_sensitivity.h"
 #include "sdk/kipctl/metareg_command.h"
 #include "sdk/kipctl/study_csv.h"
 
@@ -58,7 +59,8 @@ int Meta(const std::vector<std::string>& argv, kip::AnalyticsClient& client) {
                   {"token", "dosing", "sessions", "analytics", "ca-cert",
                    "data", "measure", "method", "model", "tau2", "convention",
                    "forest", "funnel", "confidence-level"},
-                  {"json", "hksj", "by-subgroup", "leave-one-out", "egger"});
+                  {"json", "hksj", "by-subgroup", "leave-one-out", "egger",
+                   "cumulative", "trim-and-fill", "influence"});
   if (!args.ok()) return InvalidInput(std::string(args.status().message()));
   auto path = args->Required("data");
   if (!path.ok()) return InvalidInput(std::string(path.status().message()));
@@ -111,6 +113,9 @@ int Meta(const std::vector<std::string>& argv, kip::AnalyticsClient& client) {
   o->set_convention(convention == "metafor" ? av1::METAFOR : av1::REVMAN5);
   o->set_by_subgroup(args->Has("by-subgroup"));
   o->set_leave_one_out(args->Has("leave-one-out"));
+  o->set_cumulative_by_year(args->Has("cumulative"));
+  o->set_trim_and_fill(args->Has("trim-and-fill"));
+  o->set_influence(args->Has("influence"));
   o->set_egger_test(args->Has("egger"));
   auto level = args->NumberOr("confidence-level", 0.95);
   if (!level.ok()) return InvalidInput(std::string(level.status().message()));
@@ -171,6 +176,7 @@ int Meta(const std::vector<std::string>& argv, kip::AnalyticsClient& client) {
                       {"df", result.egger().df()},
                       {"p_value", result.egger().p_value()}};
     }
+    AddSensitivityJson(result, out);
     out["warnings"] = result.warnings();
     std::cout << out.dump(2) << "\n";
     return 0;
@@ -212,6 +218,7 @@ int Meta(const std::vector<std::string>& argv, kip::AnalyticsClient& client) {
         result.subgroup_test().q(), result.subgroup_test().df(),
         result.subgroup_test().p_value());
   }
+  PrintSensitivity(result);
   std::printf("Convention: %s\n", ConventionName(result.convention()).c_str());
   for (const auto& w : result.warnings())
     std::printf("warning: %s\n", w.c_str());

@@ -88,7 +88,8 @@ const std::map<std::string, std::string> kUsage = {
      "DL|REML|ML|PM|HE|SJ] [--hksj]\n"
      "    [--convention revman5|metafor] [--by-subgroup] [--json] [--forest "
      "out.svg]\n"
-     "    [--funnel out.svg] [--leave-one-out] [--egger]"},
+     "    [--funnel out.svg] [--leave-one-out] [--cumulative] "
+     "[--trim-and-fill] [--influence] [--egger]"},
 };
 
 void PrintUsage(FILE* out, const std::string& only = "") {

@@ -168,5 +168,41 @@ TEST_F(MetaRegressionTest, BadInputNamesTheRowAndColumn) {
   EXPECT_NE(run.out.find("--moderator COL"), std::string::npos) << run.out;
 }
 
+// `kipctl analytics meta`'s sensitivity flags, which printed nothing before.
+TEST_F(MetaRegressionTest, MetaSensitivityFlagsReturnWhatTheyAskFor) {
+  const std::string meta = absl::StrCat(
+      "sdk/kipctl/kipctl --token=", *token_,
+      " --analytics=", server_->address(), " analytics meta --data ", Dir(),
+      "/bcg.csv --measure RR --tau2 REML --convention metafor ");
+  CliRun run = testing::RunCli(
+      meta + "--leave-one-out --cumulative --trim-and-fill --influence --json");
+  ASSERT_EQ(run.exit_status, 0) << run.err;
+  const json r = json::parse(run.out);
+  ASSERT_EQ(r["leave_one_out"].size(), 13u);
+  EXPECT_EQ(r["leave_one_out"][0]["study"], "Aronson 1948");
+  EXPECT_EQ(r["leave_one_out"][0]["k"], 12);
+  ASSERT_EQ(r["cumulative"].size(), 13u);
+  EXPECT_EQ(r["cumulative"][0]["study"], "Aronson 1948");  // 1948, the first
+  EXPECT_EQ(r["cumulative"][12]["k"], 13);
+  EXPECT_TRUE(r["trim_and_fill"].contains("missing_studies"));
+  // metafor: influence(rma(yi, vi, method = "REML")) on the BCG trials.
+  const json& first = r["influence"][0];
+  ExpectNear(first["rstudent"], -0.218142485736, "rstudent");
+  ExpectNear(first["dffits"], -0.0407075475012, "dffits");
+  ExpectNear(first["cooks_distance"], 0.00171654134162, "cook.d");
+  ExpectNear(first["hat"], 0.0505948273437, "hat");
+  ExpectNear(first["tau2_deleted"], 0.336156701804, "tau2.del");
+  run = testing::RunCli(meta + "--leave-one-out --influence");
+  ASSERT_EQ(run.exit_status, 0) << run.err;
+  EXPECT_NE(run.out.find("Leave-one-out"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("Influence"), std::string::npos) << run.out;
+  run = testing::RunCli(absl::StrCat(
+      "sdk/kipctl/kipctl --token=", *token_,
+      " --analytics=", server_->address(), " analytics meta --data ", Dir(),
+      "/bcg.csv --measure RR --method MH --influence"));
+  EXPECT_NE(run.exit_status, 0);
+  EXPECT_NE(run.err.find("options.influence"), std::string::npos) << run.err;
+}
+
 }  // namespace
 }  // namespace kip

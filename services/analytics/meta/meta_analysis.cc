@@ -1,5 +1,4 @@
 #include "services/analytics/meta/meta_analysis.h"
-#include "services/analytics/meta/prepared_study.h"
 
 #include <algorithm>
 #include <cmath>
@@ -7,10 +6,12 @@
 #include <numeric>
 
 #include "absl/strings/str_cat.h"
+#include "services/analytics/meta/case_diagnostics.h"
 #include "services/analytics/meta/distributions.h"
 #include "services/analytics/meta/effect_size.h"
 #include "services/analytics/meta/mantel_haenszel.h"
 #include "services/analytics/meta/pooling.h"
+#include "services/analytics/meta/prepared_study.h"
 #include "services/analytics/meta/trim_and_fill.h"
 
 namespace kip::meta {
@@ -340,6 +341,9 @@ absl::StatusOr<av1::RunMetaAnalysisResponse> RunMetaAnalysis(
     out->set_side(filled->right_side ? "right" : "left");
     *out->mutable_adjusted() =
         ToResult(filled->adjusted, o.measure(), "trim-and-fill");
+  }
+  if (o.influence()) {
+    if (absl::Status s = AddInfluence(studies, o, response); !s.ok()) return s;
   }
   return response;
 }
