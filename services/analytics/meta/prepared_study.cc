@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
+#include "services/analytics/meta/conversions.h"
 
 namespace kip::meta {
 
@@ -14,6 +15,51 @@ double Report(av1::EffectMeasure m, double value) {
   return IsRatio(m) ? std::exp(value) : value;
 }
 
+namespace {
+
+// MD or SMD from two arms' means and SDs, as the measure and convention ask.
+absl::StatusOr<Effect> ArmsEffect(const std::string& at,
+                                  const av1::MetaAnalysisOptions& o,
+                                  const ContinuousArms& arms) {
+  if (o.measure() != av1::MD && o.measure() != av1::SMD) {
+    return absl::InvalidArgumentError(at +
+                                      ": continuous data gives MD or SMD only");
+  }
+  if (o.measure() == av1::MD) return MeanDifference(at, arms);
+  return StandardizedMeanDifference(at, arms,
+                                    o.convention() == av1::METAFOR
+                                        ? SmdConvention::kMetafor
+                                        : SmdConvention::kRevMan5);
+}
+
+absl::StatusOr<Prepared> WithEffect(Prepared p, absl::StatusOr<Effect> effect) {
+  if (!effect.ok()) return effect.status();
+  p.effect = *effect;
+  return p;
+}
+
+FiveNumbers FiveNumbersOf(const av1::ArmMedian& a) {
+  FiveNumbers f;
+  f.n = static_cast<double>(a.n());
+  f.median = a.median();
+  if (a.has_q1()) f.q1 = a.q1();
+  if (a.has_q3()) f.q3 = a.q3();
+  if (a.has_min()) f.min = a.min();
+  if (a.has_max()) f.max = a.max();
+  return f;
+}
+
+BaselineFinal BaselineFinalOf(const av1::ArmChange& a) {
+  return {static_cast<double>(a.n()),
+          a.mean_baseline(),
+          a.sd_baseline(),
+          a.mean_final(),
+          a.sd_final(),
+          a.correlation()};
+}
+
+}  // namespace
+
 absl::StatusOr<Prepared> PrepareStudy(const av1::StudyData& s, int index,
                                       const av1::MetaAnalysisOptions& o) {
   Prepared p;
@@ -21,7 +67,6 @@ absl::StatusOr<Prepared> PrepareStudy(const av1::StudyData& s, int index,
   p.subgroup = s.subgroup();
   p.year = s.year();
   const std::string at = absl::StrCat("studies[", index, "] (", p.name, ")");
-  const bool metafor = o.convention() == av1::METAFOR;
   switch (s.data_case()) {
     case av1::StudyData::kDichotomous: {
       if (o.measure() == av1::MD || o.measure() == av1::SMD) {
@@ -62,26 +107,62 @@ absl::StatusOr<Prepared> PrepareStudy(const av1::StudyData& s, int index,
       return p;
     }
     case av1::StudyData::kContinuous: {
-      if (o.measure() != av1::MD && o.measure() != av1::SMD) {
-        return absl::InvalidArgumentError(
-            at + ": continuous data gives MD or SMD only");
-      }
       const auto& c = s.continuous();
-      ContinuousArms arms{c.mean_treatment(),
-                          c.sd_treatment(),
-                          static_cast<double>(c.n_treatment()),
-                          c.mean_control(),
-                          c.sd_control(),
-                          static_cast<double>(c.n_control())};
-      absl::StatusOr<Effect> e =
-          o.measure() == av1::MD
-              ? MeanDifference(at, arms)
-              : StandardizedMeanDifference(at, arms,
-                                           metafor ? SmdConvention::kMetafor
-                                                   : SmdConvention::kRevMan5);
-      if (!e.ok()) return e.status();
-      p.effect = *e;
-      return p;
+      return WithEffect(
+          std::move(p),
+          ArmsEffect(at, o,
+                     {c.mean_treatment(), c.sd_treatment(),
+                      static_cast<double>(c.n_treatment()), c.mean_control(),
+                      c.sd_control(), static_cast<double>(c.n_control())}));
+    }
+    case av1::StudyData::kMedian: {
+      absl::StatusOr<MeanSd> t = MeanSdFromMedian(
+          at + ".median.treatment", FiveNumbersOf(s.median().treatment()));
+      if (!t.ok()) return t.status();
+      absl::StatusOr<MeanSd> c = MeanSdFromMedian(
+          at + ".median.control", FiveNumbersOf(s.median().control()));
+      if (!c.ok()) return c.status();
+      return WithEffect(
+          std::move(p),
+          ArmsEffect(
+              at, o,
+              {t->mean, t->sd, static_cast<double>(s.median().treatment().n()),
+               c->mean, c->sd, static_cast<double>(s.median().control().n())}));
+    }
+    case av1::StudyData::kChange: {
+      absl::StatusOr<MeanSd> t = ChangeFromBaseline(
+          at + ".change.treatment", BaselineFinalOf(s.change().treatment()));
+      if (!t.ok()) return t.status();
+      absl::StatusOr<MeanSd> c = ChangeFromBaseline(
+          at + ".change.control", BaselineFinalOf(s.change().control()));
+      if (!c.ok()) return c.status();
+      return WithEffect(
+          std::move(p),
+          ArmsEffect(
+              at, o,
+              {t->mean, t->sd, static_cast<double>(s.change().treatment().n()),
+               c->mean, c->sd, static_cast<double>(s.change().control().n())}));
+    }
+    case av1::StudyData::kPaired: {
+      if (o.measure() != av1::MD) {
+        return absl::InvalidArgumentError(
+            at + ": paired (crossover) data give MD only");
+      }
+      const auto& d = s.paired();
+      return WithEffect(
+          std::move(p),
+          PairedMeanDifference(
+              at + ".paired",
+              {static_cast<double>(d.n()), d.mean_treatment(), d.sd_treatment(),
+               d.mean_control(), d.sd_control(), d.correlation()}));
+    }
+    case av1::StudyData::kInterval: {
+      const auto& d = s.interval();
+      return WithEffect(
+          std::move(p),
+          EffectFromInterval(at + ".interval", d.estimate(), d.ci_lower(),
+                             d.ci_upper(), d.confidence_level(),
+                             IsRatio(o.measure())));
     }
     case av1::StudyData::kGeneric: {
       const auto& g = s.generic();
@@ -97,7 +178,9 @@ absl::StatusOr<Prepared> PrepareStudy(const av1::StudyData& s, int index,
       break;
   }
   return absl::InvalidArgumentError(
-      at + ": needs dichotomous, continuous or generic data");
+      at +
+      ": needs dichotomous, continuous, median, change, paired, "
+      "interval or generic data");
 }
 
 Tau2Method Tau2Of(av1::Tau2Estimator e) {
