@@ -89,7 +89,16 @@ const std::map<std::string, std::string> kUsage = {
      "    [--convention revman5|metafor] [--by-subgroup] [--json] [--forest "
      "out.svg]\n"
      "    [--funnel out.svg] [--leave-one-out] [--cumulative] "
-     "[--trim-and-fill] [--influence] [--egger]"},
+     "[--trim-and-fill] [--influence] [--egger]\n"
+     "    CSV: study plus, per row, one of: events_treatment,total_treatment,"
+     "events_control,total_control |\n"
+     "    mean_/sd_/n_treatment and _control | median_/n_ (+ q1_/q3_ and/or "
+     "min_/max_) per arm |\n"
+     "    mean_baseline_/sd_baseline_/mean_final_/sd_final_/n_ per arm + "
+     "correlation | crossover\n"
+     "    n,mean_treatment,sd_treatment,mean_control,sd_control,correlation | "
+     "estimate,ci_lower,ci_upper |\n"
+     "    estimate,se; optional subgroup, year; other columns are moderators"},
 };
 
 void PrintUsage(FILE* out, const std::string& only = "") {

@@ -1,10 +1,20 @@
 // Reads a meta-analysis CSV (header row, columns in any order, `subgroup` and
-// `year` optional): dichotomous `study,events_treatment,total_treatment,
-// events_control,total_control`; continuous `study,mean_treatment,
-// sd_treatment,n_treatment,mean_control,sd_control,n_control`; generic
-// `study,estimate,se`. Any other column (a moderator such as dose_mg_per_kg
-// or control) is kept per study in `factors`, as text, under its lower-cased
-// name. Errors name the row and column.
+// `year` optional). Each row is one kind of data, the first whose columns it
+// fills, so kinds can be mixed in one file:
+//   dichotomous  events_treatment,total_treatment,events_control,total_control
+//   median       median_treatment,n_treatment,median_control,n_control plus
+//                q1_/q3_ and/or min_/max_ per arm (Luo 2018 mean, Wan 2014 SD)
+//   change       mean_baseline_*,sd_baseline_*,mean_final_*,sd_final_*,n_* per
+//                arm, and correlation (baseline to final)
+//   paired       n,mean_treatment,sd_treatment,mean_control,sd_control,
+//                correlation (a crossover; MD only)
+//   continuous   mean_treatment,sd_treatment,n_treatment,mean_control,
+//                sd_control,n_control
+//   interval     estimate,ci_lower,ci_upper[,ci_level] (ratios as ratios)
+//   generic      estimate,se (analysis scale: log for ratios)
+// Any other column (a moderator such as dose_mg_per_kg or control) is kept
+// per study in `factors`, as text, under its lower-cased name. Errors name
+// the row and column.
 #ifndef KIP_SDK_KIPCTL_STUDY_CSV_H_
 #define KIP_SDK_KIPCTL_STUDY_CSV_H_
 

@@ -204,5 +204,45 @@ TEST_F(MetaRegressionTest, MetaSensitivityFlagsReturnWhatTheyAskFor) {
   EXPECT_NE(run.err.find("options.influence"), std::string::npos) << run.err;
 }
 
+// Six studies of one MD analysis, each reported differently; the expected
+// numbers are services/analytics/meta/goldens/mixed_inputs.R's (metafor).
+TEST_F(MetaRegressionTest, AMixOfReportedFormsPoolsAsMetafor) {
+  std::ofstream(Dir() + "/mixed.csv")
+      << "study,mean_treatment,sd_treatment,n_treatment,mean_control,"
+         "sd_control,n_control,median_treatment,q1_treatment,q3_treatment,"
+         "median_control,q1_control,q3_control,mean_baseline_treatment,"
+         "sd_baseline_treatment,mean_final_treatment,sd_final_treatment,"
+         "mean_baseline_control,sd_baseline_control,mean_final_control,"
+         "sd_final_control,correlation,n,estimate,ci_lower,ci_upper,se\n"
+         "Arm means,3.0,1.5,30,4.2,1.6,30,,,,,,,,,,,,,,,,,,,,\n"
+         "Medians,,,25,,,25,3,2,5,4.5,3,6,,,,,,,,,,,,,,\n"
+         "Change "
+         "scores,,,20,,,20,,,,,,,6.5,1.2,3.9,1.8,6.4,1.3,5.2,1.7,0.5,,,,,\n"
+         "Crossover,3.1,1.2,,4.0,1.5,,,,,,,,,,,,,,,,0.5,16,,,,\n"
+         "Interval only,,,,,,,,,,,,,,,,,,,,,,,-1.05,-1.6,-0.5,\n"
+         "Estimate and SE,,,,,,,,,,,,,,,,,,,,,,,-0.8,,,0.3\n";
+  const CliRun run = testing::RunCli(absl::StrCat(
+      "sdk/kipctl/kipctl --token=", *token_,
+      " --analytics=", server_->address(), " analytics meta --data ", Dir(),
+      "/mixed.csv --measure MD --model fixed --convention metafor --json"));
+  ASSERT_EQ(run.exit_status, 0) << run.err;
+  const json r = json::parse(run.out);
+  EXPECT_EQ(r["studies"].size(), 6u);
+  ExpectNear(r["estimate"], -1.01714932351, "pooled MD");
+  ExpectNear(r["se"], 0.149319936382, "pooled SE");
+  ExpectNear(r["ci_lower"], -1.30981102099, "ci.lb");
+  // A row whose data are incomplete is named.
+  std::ofstream(Dir() + "/partial.csv")
+      << "study,median_treatment,q1_treatment,q3_treatment,n_treatment,"
+         "median_control,q1_control,q3_control,n_control\n"
+         "A,3,2,5,25,4.5,3,6,25\nB,3,2,5,25,,3,6,25\n";
+  const CliRun partial = testing::RunCli(absl::StrCat(
+      "sdk/kipctl/kipctl --token=", *token_,
+      " --analytics=", server_->address(), " analytics meta --data ", Dir(),
+      "/partial.csv --measure MD"));
+  EXPECT_EQ(partial.exit_status, 2);
+  EXPECT_NE(partial.err.find("CSV row 3"), std::string::npos) << partial.err;
+}
+
 }  // namespace
 }  // namespace kip
