@@ -76,6 +76,8 @@ std::map<std::string, TypedCall> TypedCalls(
       Row(analytics, &A::RenderForestPlot, kAnalytics, "RenderForestPlot"),
       Row(analytics, &A::RenderFunnelPlot, kAnalytics, "RenderFunnelPlot"),
       Row(analytics, &A::RunMetaRegression, kAnalytics, "RunMetaRegression"),
+      Row(analytics, &A::RunNetworkMetaAnalysis, kAnalytics,
+          "RunNetworkMetaAnalysis"),
   };
 }
 

@@ -55,6 +55,13 @@ class GrpcAnalyticsConnection final : public AnalyticsConnection {
     return Unary(options_, call, stub_.get(), &Stub::RunMetaRegression,
                  request);
   }
+  absl::StatusOr<analytics::v1::RunNetworkMetaAnalysisResponse>
+  RunNetworkMetaAnalysis(
+      const analytics::v1::RunNetworkMetaAnalysisRequest& request,
+      const CallOptions& call) override {
+    return Unary(options_, call, stub_.get(), &Stub::RunNetworkMetaAnalysis,
+                 request);
+  }
 
  private:
   using Stub = analytics::v1::AnalyticsService::Stub;

@@ -49,6 +49,12 @@ class AnalyticsConnection {
   virtual absl::StatusOr<analytics::v1::RunMetaRegressionResponse>
   RunMetaRegression(const analytics::v1::RunMetaRegressionRequest& request,
                     const CallOptions& call) = 0;
+  // Network meta-analysis of arm-level data: league table, P-scores,
+  // inconsistency test, plots.
+  virtual absl::StatusOr<analytics::v1::RunNetworkMetaAnalysisResponse>
+  RunNetworkMetaAnalysis(
+      const analytics::v1::RunNetworkMetaAnalysisRequest& request,
+      const CallOptions& call) = 0;
   virtual absl::StatusOr<analytics::v1::RenderFunnelPlotResponse>
   RenderFunnelPlot(const analytics::v1::RenderFunnelPlotRequest& request,
                    const CallOptions& call) = 0;
@@ -108,6 +114,14 @@ class AnalyticsClient {
       const analytics::v1::RunMetaRegressionRequest& request,
       const CallOptions& call = {}) {
     return connection_->RunMetaRegression(request, call);
+  }
+  // Network meta-analysis of arm-level data: league table, P-scores,
+  // inconsistency test, plots.
+  absl::StatusOr<analytics::v1::RunNetworkMetaAnalysisResponse>
+  RunNetworkMetaAnalysis(
+      const analytics::v1::RunNetworkMetaAnalysisRequest& request,
+      const CallOptions& call = {}) {
+    return connection_->RunNetworkMetaAnalysis(request, call);
   }
 
  private:

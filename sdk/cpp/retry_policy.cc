@@ -61,7 +61,8 @@ const std::map<std::string, std::map<std::string, bool>>& RetryPolicyTable() {
             {"AnalyzeBaselinePredictors", true},
             {"RenderForestPlot", true},
             {"RenderFunnelPlot", true},
-            {"RunMetaRegression", true}}},
+            {"RunMetaRegression", true},
+            {"RunNetworkMetaAnalysis", true}}},
       };
   return *kTable;
 }

@@ -18,6 +18,7 @@
 #include "sdk/kipctl/exit_status.h"
 #include "sdk/kipctl/meta_sensitivity.h"
 #include "sdk/kipctl/metareg_command.h"
+#include "sdk/kipctl/network_command.h"
 #include "sdk/kipctl/study_csv.h"
 
 namespace kip::kipctl {
@@ -316,9 +317,10 @@ int RunAnalyticsCommand(const std::string& command,
   if (command == "meta") return Meta(args, client);
   if (command == "outcomes") return Outcomes(args, client);
   if (command == "metareg") return MetaRegression(args, client);
+  if (command == "network") return NetworkMetaAnalysis(args, client);
   std::fprintf(stderr,
                "kipctl: analytics %s: unknown command (meta, metareg, "
-               "outcomes)\n",
+               "network, outcomes)\n",
                command.c_str());
   return 2;
 }

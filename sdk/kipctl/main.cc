@@ -82,6 +82,13 @@ const std::map<std::string, std::string> kUsage = {
      "    [--predict COL=V[,COL2=V2]] [--bubble out.svg] [--json]\n"
      "    (moderators are further CSV columns: e.g. dose_mg_per_kg, "
      "infusion_hours, control; year)"},
+    {"analytics network",
+     "kipctl analytics network --data ARMS.csv --measure MD|OR|RR|RD "
+     "[--tau2 REML|ML] [--model fixed|random]\n"
+     "    [--reference TREATMENT] [--larger-is-better] [--league out.svg] "
+     "[--graph out.svg] [--json]\n"
+     "    (one row per arm: study,treatment,events,total or "
+     "study,treatment,mean,sd,n)"},
     {"analytics meta",
      "kipctl analytics meta --data FILE.csv --measure MD|SMD|RR|OR|RD|PETO_OR\n"
      "    --method IV|MH|PETO --model fixed|random [--tau2 "

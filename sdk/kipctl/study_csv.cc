@@ -285,4 +285,73 @@ absl::StatusOr<std::vector<av1::StudyData>> ParseStudyCsv(
   return studies;
 }
 
+absl::StatusOr<std::vector<av1::NetworkArmData>> ParseArmCsv(
+    const std::string& text) {
+  std::vector<std::string> lines = absl::StrSplit(text, '\n');
+  for (std::string& l : lines) absl::StripTrailingAsciiWhitespace(&l);
+  size_t header_line = 0;
+  while (header_line < lines.size() && lines[header_line].empty())
+    ++header_line;
+  if (header_line == lines.size())
+    return absl::InvalidArgumentError("CSV: empty file");
+  std::map<std::string, size_t> column;
+  const std::vector<std::string> header = SplitCsvLine(lines[header_line]);
+  for (size_t i = 0; i < header.size(); ++i)
+    column[absl::AsciiStrToLower(header[i])] = i;
+  const bool binary = column.count("events") && column.count("total");
+  const bool continuous =
+      column.count("mean") && column.count("sd") && column.count("n");
+  if (!column.count("study") || !column.count("treatment") ||
+      (!binary && !continuous)) {
+    return absl::InvalidArgumentError(
+        "CSV header: needs study,treatment plus events,total or mean,sd,n");
+  }
+  std::vector<av1::NetworkArmData> arms;
+  for (size_t l = header_line + 1; l < lines.size(); ++l) {
+    if (lines[l].empty()) continue;
+    const std::vector<std::string> cells = SplitCsvLine(lines[l]);
+    const size_t row = l + 1;
+    auto cell = [&](const std::string& name) -> std::string {
+      const size_t at = column.at(name);
+      return at < cells.size() ? cells[at] : "";
+    };
+    auto number = [&](const std::string& name) -> absl::StatusOr<double> {
+      double value = 0;
+      if (!absl::SimpleAtod(cell(name), &value) || !std::isfinite(value)) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("CSV row ", row, ", column ", name, ": '", cell(name),
+                         "' is not a number"));
+      }
+      return value;
+    };
+    av1::NetworkArmData arm;
+    arm.set_study(cell("study"));
+    arm.set_treatment(cell("treatment"));
+    for (const char* name : {"study", "treatment"}) {
+      if (cell(name).empty()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("CSV row ", row, ", column ", name, ": is empty"));
+      }
+    }
+    if (binary) {
+      absl::StatusOr<double> events = number("events"), total = number("total");
+      if (!events.ok()) return events.status();
+      if (!total.ok()) return total.status();
+      arm.mutable_events()->set_events(static_cast<int64_t>(*events));
+      arm.mutable_events()->set_total(static_cast<int64_t>(*total));
+    } else {
+      absl::StatusOr<double> mean = number("mean"), sd = number("sd"),
+                             n = number("n");
+      for (const auto* v : {&mean, &sd, &n})
+        if (!v->ok()) return v->status();
+      arm.mutable_continuous()->set_mean(*mean);
+      arm.mutable_continuous()->set_sd(*sd);
+      arm.mutable_continuous()->set_n(static_cast<int64_t>(*n));
+    }
+    arms.push_back(std::move(arm));
+  }
+  if (arms.empty()) return absl::InvalidArgumentError("CSV: no arm rows");
+  return arms;
+}
+
 }  // namespace kip::kipctl

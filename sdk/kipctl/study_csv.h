@@ -29,6 +29,12 @@ namespace kip::kipctl {
 absl::StatusOr<std::vector<kip::analytics::v1::StudyData>> ParseStudyCsv(
     const std::string& text);
 
+// Reads a network meta-analysis CSV, one row per arm: study,treatment plus
+// events,total (binary measures) or mean,sd,n (MD). Errors name the row and
+// column.
+absl::StatusOr<std::vector<kip::analytics::v1::NetworkArmData>> ParseArmCsv(
+    const std::string& text);
+
 }  // namespace kip::kipctl
 
 #endif  // KIP_SDK_KIPCTL_STUDY_CSV_H_

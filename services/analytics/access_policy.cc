@@ -19,6 +19,8 @@ const AccessPolicy& AnalyticsAccessPolicy() {
            {Role::kClinician, Role::kResearcher, Role::kAdmin}},
           {"RunMetaRegression",
            {Role::kClinician, Role::kResearcher, Role::kAdmin}},
+          {"RunNetworkMetaAnalysis",
+           {Role::kClinician, Role::kResearcher, Role::kAdmin}},
       });
   return *kPolicy;
 }

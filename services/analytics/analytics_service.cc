@@ -3,8 +3,10 @@
 #include "services/analytics/access_policy.h"
 #include "services/analytics/meta/meta_analysis.h"
 #include "services/analytics/meta/run_meta_regression.h"
+#include "services/analytics/meta/run_network.h"
 #include "services/analytics/plots/bubble_plot.h"
 #include "services/analytics/plots/forest_plot.h"
+#include "services/analytics/plots/network_plot.h"
 
 namespace kip::analytics {
 
@@ -178,6 +180,24 @@ grpc::ServerUnaryReactor* AnalyticsServiceImpl::RunMetaRegression(
                         *response = *std::move(result);
                         return absl::OkStatus();
                       });
+}
+
+grpc::ServerUnaryReactor* AnalyticsServiceImpl::RunNetworkMetaAnalysis(
+    grpc::CallbackServerContext* context,
+    const v1::RunNetworkMetaAnalysisRequest* request,
+    v1::RunNetworkMetaAnalysisResponse* response) {
+  return guard_.Unary(
+      context, "RunNetworkMetaAnalysis", [&](const Principal&) -> absl::Status {
+        absl::StatusOr<v1::RunNetworkMetaAnalysisResponse> result =
+            kip::meta::RunNetworkMetaAnalysis(*request);
+        if (!result.ok()) return result.status();
+        if (request->league_svg())
+          result->set_league_svg(plots::LeagueTableSvg(*result));
+        if (request->graph_svg())
+          result->set_graph_svg(plots::NetworkGraphSvg(*result));
+        *response = *std::move(result);
+        return absl::OkStatus();
+      });
 }
 
 }  // namespace kip::analytics

@@ -141,6 +141,11 @@ class MockAnalyticsConnection : public AnalyticsConnection {
               (const analytics::v1::RunMetaRegressionRequest&,
                const CallOptions&),
               (override));
+  MOCK_METHOD(absl::StatusOr<analytics::v1::RunNetworkMetaAnalysisResponse>,
+              RunNetworkMetaAnalysis,
+              (const analytics::v1::RunNetworkMetaAnalysisRequest&,
+               const CallOptions&),
+              (override));
   MOCK_METHOD(void, ResetConnectionBackoff, (), (override));
 };
 

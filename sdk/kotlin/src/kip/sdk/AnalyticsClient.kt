@@ -12,6 +12,8 @@ import kip.analytics.v1.RenderFunnelPlotResponse
 import kip.analytics.v1.RunMetaAnalysisRequest
 import kip.analytics.v1.RunMetaAnalysisResponse
 import kip.analytics.v1.RunMetaRegressionRequest
+import kip.analytics.v1.RunNetworkMetaAnalysisRequest
+import kip.analytics.v1.RunNetworkMetaAnalysisResponse
 import kip.analytics.v1.RunMetaRegressionResponse
 
 /**
@@ -44,6 +46,11 @@ class AnalyticsClient(private val connection: KipConnection) {
     /** Meta-regression on study-level moderators, with predictions and a bubble plot (SVG). */
     fun runMetaRegression(request: RunMetaRegressionRequest): RunMetaRegressionResponse =
         connection.call(method("RunMetaRegression"), request.toByteArray(), RunMetaRegressionResponse::parseFrom)
+
+    /** Network meta-analysis of arm-level data: league table, P-scores, inconsistency, plots. */
+    fun runNetworkMetaAnalysis(request: RunNetworkMetaAnalysisRequest): RunNetworkMetaAnalysisResponse =
+        connection.call(method("RunNetworkMetaAnalysis"), request.toByteArray(),
+                        RunNetworkMetaAnalysisResponse::parseFrom)
 
     /** A funnel plot (SVG). */
     fun renderFunnelPlot(request: RenderFunnelPlotRequest): RenderFunnelPlotResponse =
