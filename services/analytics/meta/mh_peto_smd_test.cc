@@ -2,12 +2,15 @@
 // against metafor 3.8.1 (goldens/mh_peto_smd.{golden,R}): rma.mh()/rma.peto()
 // on the BCG trials (no zero cells) and Niel-Weise 2007 (anti-infective
 // catheters; zero cells and double-zero studies), escalc("SMD") on Normand.
+#include <cmath>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "gtest/gtest.h"
 #include "services/analytics/meta/effect_size.h"
 #include "services/analytics/meta/mantel_haenszel.h"
+#include "services/analytics/meta/meta_analysis.h"
 
 namespace kip::meta {
 namespace {
@@ -21,7 +24,8 @@ struct Golden {
   std::vector<std::pair<ContinuousArms, Effect>> smd;
   std::vector<std::pair<std::string, std::vector<DichotomousArms>>> sets;
   std::vector<std::tuple<std::string, std::string, std::vector<double>>>
-      fits;  // set, measure
+      fits;                                                 // set, measure
+  std::map<std::string, std::vector<std::string>> peto_yi;  // set -> yi or NA
 };
 
 Golden Load() {
@@ -49,6 +53,11 @@ Golden Load() {
       w >> a.events_treatment >> a.total_treatment >> a.events_control >>
           a.total_control;
       g.sets.back().second.push_back(a);
+    } else if (kind == "petoyi") {
+      int index;
+      std::string yi;
+      w >> index >> yi;
+      g.peto_yi[g.sets.back().first].push_back(yi);
     } else if (kind == "mh" || kind == "peto") {
       std::string measure;
       w >> measure;
@@ -115,6 +124,37 @@ TEST(MhPetoSmdTest, MantelHaenszelAndPetoMatchMetafor) {
     ExpectClose(fit->i2_percent, v[8], at + "I2");
     ExpectClose(fit->h2, v[9], at + "H2");
     EXPECT_EQ(fit->k, static_cast<int>(v[10])) << at;
+  }
+}
+
+// The per-study rows of a Peto analysis under the metafor convention show
+// what rma.peto shows: a zero-cell table's OR with 0.5 added to each cell.
+TEST(MhPetoSmdTest, PetoRowsAreMetaforsUnderItsConvention) {
+  const Golden g = Load();
+  for (const auto& [name, tables] : g.sets) {
+    av1::RunMetaAnalysisRequest request;
+    request.mutable_options()->set_measure(av1::PETO_OR);
+    request.mutable_options()->set_convention(av1::METAFOR);
+    request.mutable_options()->set_model(av1::FIXED_EFFECT);
+    for (const DichotomousArms& t : tables) {
+      auto* d = request.add_studies()->mutable_dichotomous();
+      d->set_events_treatment(t.events_treatment);
+      d->set_total_treatment(t.total_treatment);
+      d->set_events_control(t.events_control);
+      d->set_total_control(t.total_control);
+    }
+    absl::StatusOr<av1::RunMetaAnalysisResponse> r = RunMetaAnalysis(request);
+    ASSERT_TRUE(r.ok()) << r.status();
+    const std::vector<std::string>& yi = g.peto_yi.at(name);
+    ASSERT_EQ(static_cast<size_t>(r->studies_size()), yi.size()) << name;
+    for (size_t i = 0; i < yi.size(); ++i) {
+      if (yi[i] == "NA") {
+        EXPECT_TRUE(r->studies(i).excluded()) << name << " " << i;
+        continue;
+      }
+      EXPECT_NEAR(std::log(r->studies(i).estimate()), std::stod(yi[i]), 1e-9)
+          << name << " study " << i;
+    }
   }
 }
 

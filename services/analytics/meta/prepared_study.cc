@@ -17,6 +17,14 @@ double Report(av1::EffectMeasure m, double value) {
 
 namespace {
 
+// The hypergeometric variance of the treatment arm's events (Peto's V).
+double PetoVariance(const DichotomousArms& t) {
+  const double n = t.total_treatment + t.total_control;
+  const double events = t.events_treatment + t.events_control;
+  return t.total_treatment * t.total_control * events * (n - events) /
+         (n * n * (n - 1));
+}
+
 // MD or SMD from two arms' means and SDs, as the measure and convention ask.
 absl::StatusOr<Effect> ArmsEffect(const std::string& at,
                                   const av1::MetaAnalysisOptions& o,
@@ -80,17 +88,29 @@ absl::StatusOr<Prepared> PrepareStudy(const av1::StudyData& s, int index,
                  static_cast<double>(d.events_control()),
                  static_cast<double>(d.total_control())};
       if (o.measure() == av1::PETO_OR) {
-        const auto& t = p.table;
-        const double n = t.total_treatment + t.total_control;
-        const double events = t.events_treatment + t.events_control;
-        const double v = t.total_treatment * t.total_control * events *
-                         (n - events) / (n * n * (n - 1));
-        if (!(v > 0)) {
+        if (!(PetoVariance(p.table) > 0)) {
           p.excluded_reason = "no events, or only events, in both arms";
           return p;
         }
-        p.effect = {(t.events_treatment - events * t.total_treatment / n) / v,
-                    1 / v, false};
+        // The study's own row: metafor's rma.peto shows a zero-cell table's
+        // Peto OR with 0.5 added to each cell; RevMan 5 shows it as is. The
+        // pooled result uses the tables as they are either way.
+        const bool zero_cell =
+            p.table.events_treatment == 0 || p.table.events_control == 0 ||
+            p.table.events_treatment == p.table.total_treatment ||
+            p.table.events_control == p.table.total_control;
+        DichotomousArms shown = p.table;
+        if (zero_cell && o.convention() == av1::METAFOR) {
+          shown = {shown.events_treatment + 0.5, shown.total_treatment + 1,
+                   shown.events_control + 0.5, shown.total_control + 1};
+          p.effect.corrected = true;
+        }
+        const double v = PetoVariance(shown);
+        const double n = shown.total_treatment + shown.total_control;
+        const double events = shown.events_treatment + shown.events_control;
+        p.effect.estimate =
+            (shown.events_treatment - events * shown.total_treatment / n) / v;
+        p.effect.variance = 1 / v;
         return p;
       }
       const DichotomousMeasure measure =

@@ -46,7 +46,14 @@ std::string ForestPlotSvg(const av1::RunMetaAnalysisResponse& result,
     lo = std::min(lo, null_value - 0.3 * span);
     hi = std::max(hi, null_value + 0.3 * span);
   }
-  const double width = 960, plot_x0 = 560, plot_x1 = 930, row_h = 22, top = 70;
+  // Columns start after the widest label, measured in the plot's font.
+  double label_width = TextWidth("Total (random effects)", 13, true);
+  for (const auto& st : result.studies())
+    label_width = std::max(label_width, TextWidth(st.study(), 13));
+  const double estimate_x = std::max(300.0, 10 + label_width + 24);
+  const double weight_x = estimate_x + 180;
+  const double plot_x0 = weight_x + 80, plot_x1 = plot_x0 + 370;
+  const double width = plot_x1 + 30, row_h = 22, top = 70;
   const int rows = result.studies_size() + 2;
   const double height = top + rows * row_h + 110;
   const Axis axis(log, lo, hi, plot_x0, plot_x1);
@@ -70,9 +77,9 @@ std::string ForestPlotSvg(const av1::RunMetaAnalysisResponse& result,
       &svg,
       absl::StrFormat(
           "<g font-weight=\"bold\"><text x=\"10\" y=\"%.0f\">Study</text><text "
-          "x=\"300\" y=\"%.0f\">"
-          "%s [95%% CI]</text><text x=\"480\" y=\"%.0f\">Weight</text></g>\n",
-          top - 14, top - 14, measure_name, top - 14));
+          "x=\"%.0f\" y=\"%.0f\">"
+          "%s [95%% CI]</text><text x=\"%.0f\" y=\"%.0f\">Weight</text></g>\n",
+          top - 14, estimate_x, top - 14, measure_name, weight_x, top - 14));
   double y = top;
   for (const auto& s : result.studies()) {
     y += row_h;
@@ -82,16 +89,16 @@ std::string ForestPlotSvg(const av1::RunMetaAnalysisResponse& result,
     if (s.excluded()) {
       absl::StrAppend(
           &svg,
-          absl::StrFormat("<text x=\"300\" y=\"%.1f\">Not estimable</text>\n",
-                          y + 4));
+          absl::StrFormat("<text x=\"%.0f\" y=\"%.1f\">Not estimable</text>\n",
+                          estimate_x, y + 4));
       continue;
     }
     absl::StrAppend(
-        &svg,
-        absl::StrFormat("<text x=\"300\" y=\"%.1f\">%s [%s, %s]</text><text "
-                        "x=\"480\" y=\"%.1f\">%.1f%%</text>\n",
-                        y + 4, Num(s.estimate()), Num(s.ci_lower()),
-                        Num(s.ci_upper()), y + 4, s.weight_percent()));
+        &svg, absl::StrFormat(
+                  "<text x=\"%.0f\" y=\"%.1f\">%s [%s, %s]</text><text "
+                  "x=\"%.0f\" y=\"%.1f\">%.1f%%</text>\n",
+                  estimate_x, y + 4, Num(s.estimate()), Num(s.ci_lower()),
+                  Num(s.ci_upper()), weight_x, y + 4, s.weight_percent()));
     absl::StrAppend(
         &svg,
         absl::StrFormat("<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
@@ -116,10 +123,10 @@ std::string ForestPlotSvg(const av1::RunMetaAnalysisResponse& result,
       &svg,
       absl::StrFormat(
           "<g font-weight=\"bold\"><text x=\"10\" y=\"%.1f\">%s</text><text "
-          "x=\"300\" y=\"%.1f\">%s "
-          "[%s, %s]</text><text x=\"480\" y=\"%.1f\">100.0%%</text></g>\n",
-          y + 4, model, y + 4, Num(o.estimate()), Num(o.ci_lower()),
-          Num(o.ci_upper()), y + 4));
+          "x=\"%.0f\" y=\"%.1f\">%s "
+          "[%s, %s]</text><text x=\"%.0f\" y=\"%.1f\">100.0%%</text></g>\n",
+          y + 4, model, estimate_x, y + 4, Num(o.estimate()), Num(o.ci_lower()),
+          Num(o.ci_upper()), weight_x, y + 4));
   absl::StrAppend(
       &svg,
       absl::StrFormat("<polygon class=\"pooled\" points=\"%.1f,%.1f %.1f,%.1f "

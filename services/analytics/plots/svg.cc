@@ -15,6 +15,30 @@ std::string Escape(const std::string& text) {
 
 std::string Num(double v) { return absl::StrFormat("%.2f", v); }
 
+double TextWidth(const std::string& text, double font_size, bool bold) {
+  // Helvetica advance widths of ' ' (32) to '~' (126).
+  static constexpr int kRegular[95] = {
+      278, 278, 355, 556, 556,  889, 667, 191, 333, 333, 389, 584, 278, 333,
+      278, 278, 556, 556, 556,  556, 556, 556, 556, 556, 556, 556, 278, 278,
+      584, 584, 584, 556, 1015, 667, 667, 722, 722, 667, 611, 778, 722, 278,
+      500, 667, 556, 833, 722,  778, 667, 778, 722, 667, 611, 722, 667, 944,
+      667, 667, 611, 278, 278,  278, 469, 556, 333, 556, 556, 500, 556, 556,
+      278, 556, 556, 222, 222,  500, 222, 833, 556, 556, 556, 556, 333, 500,
+      278, 556, 500, 722, 500,  500, 500, 334, 260, 334, 584};
+  double units = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x80) {
+      if ((c & 0xC0) == 0x80) continue;  // a UTF-8 continuation byte
+      units += 556;
+    } else if (c >= 32 && c <= 126) {
+      units += kRegular[c - 32];
+    }
+  }
+  // Helvetica Bold is about 6% wider on average.
+  return units * font_size / 1000 * (bold ? 1.06 : 1.0);
+}
+
 Axis::Axis(bool log, double lo, double hi, double p0, double p1)
     : log_(log), lo_(T(lo)), hi_(T(hi)), x0_(p0), x1_(p1) {}
 

@@ -11,6 +11,11 @@ namespace kip::plots {
 std::string Escape(const std::string& text);
 std::string Num(double v);  // two decimals
 
+// The width in pixels of `text` set in Helvetica/Arial at `font_size`, from
+// the font's advance widths (Adobe's Helvetica AFM, per 1000 em; characters
+// beyond ASCII as a digit). For laying out columns: the plots name the font.
+double TextWidth(const std::string& text, double font_size, bool bold = false);
+
 // Maps values in [lo, hi] to pixels in [p0, p1] (clamped), on a log scale
 // when `log`.
 class Axis {

@@ -1,6 +1,7 @@
 # Goldens for services/analytics/meta/mh_peto_smd_test.cc (metafor 3.8.1):
 # escalc(measure="SMD") on dat.normand1999; rma.mh() for RR, OR and RD and
-# rma.peto() on dat.bcg (no zero cells) and dat.nielweise2007 (zero cells).
+# rma.peto() on dat.bcg (no zero cells) and dat.nielweise2007 (zero cells),
+# with the per-study Peto ORs rma.peto reports.
 # Run: Rscript mh_peto_smd.R > mh_peto_smd.golden
 suppressMessages(library(metafor))
 cat(sprintf("# metafor %s, %s\n", packageVersion("metafor"), R.version.string))
@@ -25,4 +26,7 @@ for (name in names(sets)) {
   cat(sprintf("peto OR %.12g %.12g %.12g %.12g %.12g %.12g %.12g %.12g %.12g %.12g %d\n",
     fit$beta[1], fit$se, fit$ci.lb, fit$ci.ub, fit$zval, fit$pval, fit$QE, fit$QEp,
     fit$I2, fit$H2, fit$k))
+  # The per-study Peto ORs rma.peto shows (0.5 added to a zero-cell table).
+  for (i in seq_along(fit$yi.f))
+    cat(sprintf("petoyi %d %s\n", i - 1, if (is.na(fit$yi.f[i])) "NA" else sprintf("%.12g", fit$yi.f[i])))
 }
