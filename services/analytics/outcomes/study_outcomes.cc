@@ -11,7 +11,7 @@
 #include "absl/strings/str_format.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/analytics/outcomes/logistic_regression.h"
-#include "services/sessions/log/dose_accounting.h"
+#include "clinical/dose_accounting.h"
 
 namespace kip::outcomes {
 namespace {
@@ -27,7 +27,7 @@ absl::Time DeviceTime(const sv1::Event& e) {
 
 std::vector<sv1::Event> CorrectedEvents(
     const sv1::GetSessionResponse& session) {
-  return kip::sessions::ApplyCorrections(
+  return kip::clinical::ApplyCorrections(
       {session.events().begin(), session.events().end()});
 }
 
@@ -56,10 +56,10 @@ PatientOutcome Summarise(const LoggedPatient& p,
   double mg = 0, hours = 0;
   for (const auto* session : sessions) {
     std::vector<sv1::Event> events = CorrectedEvents(*session);
-    mg += kip::sessions::DeliveredMg(events, p.patient.baseline_weight_kg(),
+    mg += kip::clinical::DeliveredMg(events, p.patient.baseline_weight_kg(),
                                      absl::InfinitePast(),
                                      absl::InfiniteFuture());
-    hours += kip::sessions::InfusedHours(events, absl::InfinitePast(),
+    hours += kip::clinical::InfusedHours(events, absl::InfinitePast(),
                                          absl::InfiniteFuture());
     std::stable_sort(events.begin(), events.end(),
                      [](const sv1::Event& a, const sv1::Event& b) {

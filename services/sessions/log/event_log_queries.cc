@@ -7,7 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "base/status_macros.h"
-#include "services/sessions/log/dose_accounting.h"
+#include "clinical/dose_accounting.h"
 #include "services/sessions/log/event_chain.h"
 #include "services/sessions/log/event_log.h"
 #include "services/sessions/log/merkle.h"
@@ -192,18 +192,21 @@ absl::StatusOr<v1::GetCumulativeDoseResponse> EventLog::CumulativeDose(
       const double weight_kg = patient.baseline_weight_kg();
       const absl::Time past = absl::InfinitePast();
       if (session.session_id() == request.session_id()) {
-        response.set_session_mg(DeliveredMg(events, weight_kg, past, as_of));
+        response.set_session_mg(
+            clinical::DeliveredMg(events, weight_kg, past, as_of));
       }
       if (course_id.empty() || session.course_id() == course_id) {
-        response.set_course_mg(response.course_mg() +
-                               DeliveredMg(events, weight_kg, past, as_of));
+        response.set_course_mg(
+            response.course_mg() +
+            clinical::DeliveredMg(events, weight_kg, past, as_of));
       }
-      response.set_last_24h_mg(
-          response.last_24h_mg() +
-          DeliveredMg(events, weight_kg, as_of - absl::Hours(24), as_of));
+      response.set_last_24h_mg(response.last_24h_mg() +
+                               clinical::DeliveredMg(events, weight_kg,
+                                                     as_of - absl::Hours(24),
+                                                     as_of));
       response.set_calendar_day_mg(
           response.calendar_day_mg() +
-          DeliveredMg(events, weight_kg, day_start, as_of));
+          clinical::DeliveredMg(events, weight_kg, day_start, as_of));
     }
     if (static_cast<int>(sessions.size()) < filter.limit) break;
     const v1::InfusionSession& last = sessions.back();

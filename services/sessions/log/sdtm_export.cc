@@ -1,5 +1,5 @@
 // SdtmTables: CDISC SDTM-style domains from the corrected events.
-#include "services/sessions/log/dose_accounting.h"
+#include "clinical/dose_accounting.h"
 #include "services/sessions/log/export_tables.h"
 #include "services/sessions/log/study_export.h"
 
@@ -40,7 +40,7 @@ std::vector<ExportTable> SdtmTables(const v1::Study& study,
     for (const v1::GetSessionResponse& s : record.sessions) {
       const std::string visit = absl::StrCat(s.session().course_day());
       std::vector<v1::Event> events(s.events().begin(), s.events().end());
-      events = ApplyCorrections(std::move(events));
+      events = clinical::ApplyCorrections(std::move(events));
       // EX: one row per constant-rate interval while the infusion runs.
       double rate_mg_per_h = 0;
       std::string adjust_reason;

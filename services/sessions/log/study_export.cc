@@ -6,7 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "base/status_macros.h"
-#include "services/sessions/log/dose_accounting.h"
+#include "clinical/dose_accounting.h"
 #include "services/sessions/log/export_tables.h"
 #include "services/sessions/log/researcher_view.h"
 #include "services/sessions/store/row_codec.h"

@@ -1,4 +1,4 @@
-#include "services/sessions/log/dose_accounting.h"
+#include "clinical/dose_accounting.h"
 
 #include <algorithm>
 #include <map>
@@ -6,7 +6,9 @@
 
 #include "google/protobuf/util/time_util.h"
 
-namespace kip::sessions {
+namespace kip::clinical {
+
+namespace v1 = kip::sessions::v1;
 namespace {
 
 absl::Time DeviceTime(const v1::Event& event) {
@@ -126,4 +128,4 @@ double InfusedHours(std::vector<v1::Event> events, absl::Time from,
   return hours;
 }
 
-}  // namespace kip::sessions
+}  // namespace kip::clinical

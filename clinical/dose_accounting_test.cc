@@ -1,9 +1,11 @@
-#include "services/sessions/log/dose_accounting.h"
+#include "clinical/dose_accounting.h"
 
 #include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
 
-namespace kip::sessions {
+namespace kip::clinical {
+
+namespace v1 = kip::sessions::v1;
 namespace {
 
 using google::protobuf::util::TimeUtil;
@@ -104,4 +106,4 @@ TEST(DoseAccountingTest, CorrectionWithoutReplacementVoidsTheBolus) {
 }
 
 }  // namespace
-}  // namespace kip::sessions
+}  // namespace kip::clinical

@@ -1,16 +1,18 @@
 // Ketamine a patient received, integrated from the logged events: infusion
 // rate over the time it ran (started/changed/paused/resumed/stopped) plus
 // boluses. A correction replaces the payload of the event it points at (or,
-// without a replacement, voids it); the original stays in the log.
-#ifndef KIP_SERVICES_SESSIONS_LOG_DOSE_ACCOUNTING_H_
-#define KIP_SERVICES_SESSIONS_LOG_DOSE_ACCOUNTING_H_
+// without a replacement, voids it); the original stays in the log. One home
+// for the sessions service (cumulative doses, exports) and analytics (the dose
+// each patient received).
+#ifndef KIP_CLINICAL_DOSE_ACCOUNTING_H_
+#define KIP_CLINICAL_DOSE_ACCOUNTING_H_
 
 #include <vector>
 
 #include "absl/time/time.h"
 #include "kip/sessions/v1/events.pb.h"
 
-namespace kip::sessions {
+namespace kip::clinical {
 
 // The events as corrected: a corrected event takes its correction's
 // replacement payload (keeping its id, time and sequence) or, for a correction
@@ -29,6 +31,6 @@ double DeliveredMg(std::vector<kip::sessions::v1::Event> events,
 double InfusedHours(std::vector<kip::sessions::v1::Event> events,
                     absl::Time from, absl::Time to);
 
-}  // namespace kip::sessions
+}  // namespace kip::clinical
 
-#endif  // KIP_SERVICES_SESSIONS_LOG_DOSE_ACCOUNTING_H_
+#endif  // KIP_CLINICAL_DOSE_ACCOUNTING_H_
