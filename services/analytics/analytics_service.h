@@ -1,11 +1,11 @@
-// kip.analytics.v1.AnalyticsService adapter: requests -> the meta-analysis
-// engine, the plots and the outcomes of trials logged in sessions (read as the
-// caller); absl::Status -> gRPC status.
+// kip.analytics.v1.AnalyticsService adapter: each RPC, after the access
+// policy, is one call of the analytics core (services/analytics/core), with
+// the caller's token for logged studies; absl::Status -> gRPC status.
 #ifndef KIP_SERVICES_ANALYTICS_ANALYTICS_SERVICE_H_
 #define KIP_SERVICES_ANALYTICS_ANALYTICS_SERVICE_H_
 
 #include "kip/analytics/v1/analytics.grpc.pb.h"
-#include "services/analytics/sessions_reader.h"
+#include "services/analytics/core/analytics_core.h"
 #include "services/common/authenticator.h"
 #include "services/common/rpc_guard.h"
 
@@ -14,9 +14,9 @@ namespace kip::analytics {
 class AnalyticsServiceImpl final
     : public kip::analytics::v1::AnalyticsService::CallbackService {
  public:
-  // `sessions` may be null: then logged studies cannot be read (UNAVAILABLE).
+  // `logged` may be null: then logged studies cannot be read (UNAVAILABLE).
   AnalyticsServiceImpl(const Authenticator& authenticator,
-                       const SessionsReader* sessions);
+                       const LoggedStudySource* logged);
 
   grpc::ServerUnaryReactor* RunMetaAnalysis(
       grpc::CallbackServerContext* context,
@@ -48,17 +48,8 @@ class AnalyticsServiceImpl final
       kip::analytics::v1::RunMetaRegressionResponse* response) override;
 
  private:
-  // Outcome rows of a logged study, read as the caller.
-  absl::StatusOr<v1::ComputeStudyOutcomesResponse> Outcomes(
-      const v1::ComputeStudyOutcomesRequest& request,
-      const std::string& token) const;
-  // The request with its logged studies turned into rows.
-  absl::StatusOr<v1::RunMetaAnalysisRequest> WithLoggedStudies(
-      const v1::RunMetaAnalysisRequest& request,
-      const std::string& token) const;
-
   RpcGuard guard_;
-  const SessionsReader* sessions_;
+  AnalyticsCore core_;
 };
 
 }  // namespace kip::analytics

@@ -1,4 +1,5 @@
-// Reads a study logged in the sessions service through the SDK's
+// The LoggedStudySource of a running system: reads a study logged in the
+// sessions service through the SDK's
 // SessionLogConnection, as the calling researcher (their token), with a
 // deadline per call: its sessions (paged), each patient's record, and every
 // session with its events.
@@ -12,17 +13,19 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "sdk/cpp/sessions_client.h"
+#include "services/analytics/core/logged_study_source.h"
 #include "services/analytics/outcomes/study_outcomes.h"
 
 namespace kip::analytics {
 
-class SessionsReader {
+class SessionsReader final : public LoggedStudySource {
  public:
   SessionsReader(std::shared_ptr<SessionLogConnection> connection,
                  absl::Duration deadline);
 
   absl::StatusOr<std::vector<outcomes::LoggedPatient>> ReadStudy(
-      const std::string& study_id, const std::string& bearer_token) const;
+      const std::string& study_id,
+      const std::string& bearer_token) const override;
 
  private:
   std::shared_ptr<SessionLogConnection> connection_;
