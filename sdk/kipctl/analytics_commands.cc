@@ -59,7 +59,7 @@ int Meta(const std::vector<std::string>& argv, kip::AnalyticsClient& client) {
       Args::Parse(argv,
                   {"token", "dosing", "sessions", "analytics", "ca-cert",
                    "data", "measure", "method", "model", "tau2", "convention",
-                   "forest", "funnel", "confidence-level"},
+                   "forest", "funnel", "baujat", "labbe", "confidence-level"},
                   {"json", "hksj", "by-subgroup", "leave-one-out", "egger",
                    "cumulative", "trim-and-fill", "influence"});
   if (!args.ok()) return InvalidInput(std::string(args.status().message()));
@@ -117,6 +117,8 @@ int Meta(const std::vector<std::string>& argv, kip::AnalyticsClient& client) {
   o->set_cumulative_by_year(args->Has("cumulative"));
   o->set_trim_and_fill(args->Has("trim-and-fill"));
   o->set_influence(args->Has("influence"));
+  o->set_baujat_plot(args->Has("baujat"));
+  o->set_labbe_plot(args->Has("labbe"));
   o->set_egger_test(args->Has("egger"));
   auto level = args->NumberOr("confidence-level", 0.95);
   if (!level.ok()) return InvalidInput(std::string(level.status().message()));
@@ -146,6 +148,11 @@ int Meta(const std::vector<std::string>& argv, kip::AnalyticsClient& client) {
     result = *std::move(pooled);
   }
 
+  for (const auto& [flag, svg] :
+       {std::make_pair("baujat", &result.baujat_svg()),
+        std::make_pair("labbe", &result.labbe_svg())}) {
+    if (args->Has(flag)) std::ofstream(args->Get(flag)) << *svg;
+  }
   if (args->Has("json")) {
     json out = PooledJson(result.overall());
     out["convention"] = ConventionName(result.convention());

@@ -97,6 +97,7 @@ const std::map<std::string, std::string> kUsage = {
      "out.svg]\n"
      "    [--funnel out.svg] [--leave-one-out] [--cumulative] "
      "[--trim-and-fill] [--influence] [--egger]\n"
+     "    [--baujat out.svg] [--labbe out.svg]\n"
      "    CSV: study plus, per row, one of: events_treatment,total_treatment,"
      "events_control,total_control |\n"
      "    mean_/sd_/n_treatment and _control | median_/n_ (+ q1_/q3_ and/or "

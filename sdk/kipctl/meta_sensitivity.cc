@@ -69,6 +69,9 @@ void AddSensitivityJson(const av1::RunMetaAnalysisResponse& r, json& out) {
            {"hat", JsonNumber(s.hat())},
            {"weight_percent", JsonNumber(s.weight_percent())},
            {"dfbetas", JsonNumber(s.dfbetas())},
+           {"heterogeneity_contribution",
+            JsonNumber(s.heterogeneity_contribution())},
+           {"influence_on_result", JsonNumber(s.influence_on_result())},
            {"influential", s.influential()}});
     }
   }

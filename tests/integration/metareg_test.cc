@@ -174,8 +174,9 @@ TEST_F(MetaRegressionTest, MetaSensitivityFlagsReturnWhatTheyAskFor) {
       "sdk/kipctl/kipctl --token=", *token_,
       " --analytics=", server_->address(), " analytics meta --data ", Dir(),
       "/bcg.csv --measure RR --tau2 REML --convention metafor ");
-  CliRun run = testing::RunCli(
-      meta + "--leave-one-out --cumulative --trim-and-fill --influence --json");
+  CliRun run = testing::RunCli(absl::StrCat(
+      meta, "--leave-one-out --cumulative --trim-and-fill --influence --json ",
+      "--baujat ", Dir(), "/baujat.svg --labbe ", Dir(), "/labbe.svg"));
   ASSERT_EQ(run.exit_status, 0) << run.err;
   const json r = json::parse(run.out);
   ASSERT_EQ(r["leave_one_out"].size(), 13u);
@@ -192,6 +193,19 @@ TEST_F(MetaRegressionTest, MetaSensitivityFlagsReturnWhatTheyAskFor) {
   ExpectNear(first["cooks_distance"], 0.00171654134162, "cook.d");
   ExpectNear(first["hat"], 0.0505948273437, "hat");
   ExpectNear(first["tau2_deleted"], 0.336156701804, "tau2.del");
+  // metafor: baujat(rma(yi, vi, method = "REML")).
+  ExpectNear(first["heterogeneity_contribution"], 0.0478183405468, "x");
+  ExpectNear(first["influence_on_result"], 0.00153750091846, "y");
+  for (const char* plot : {"/baujat.svg", "/labbe.svg"}) {
+    std::ifstream in(Dir() + plot);
+    const std::string svg((std::istreambuf_iterator<char>(in)), {});
+    size_t circles = 0;
+    for (size_t at = svg.find("class=\"study\""); at != std::string::npos;
+         at = svg.find("class=\"study\"", at + 1)) {
+      ++circles;
+    }
+    EXPECT_EQ(circles, 13u) << plot;
+  }
   run = testing::RunCli(meta + "--leave-one-out --influence");
   ASSERT_EQ(run.exit_status, 0) << run.err;
   EXPECT_NE(run.out.find("Leave-one-out"), std::string::npos) << run.out;

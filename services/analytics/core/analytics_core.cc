@@ -5,6 +5,7 @@
 #include "services/analytics/meta/run_meta_regression.h"
 #include "services/analytics/meta/run_network.h"
 #include "services/analytics/plots/bubble_plot.h"
+#include "services/analytics/plots/case_plots.h"
 #include "services/analytics/plots/forest_plot.h"
 #include "services/analytics/plots/network_plot.h"
 
@@ -70,7 +71,14 @@ absl::StatusOr<v1::RunMetaAnalysisResponse> AnalyticsCore::MetaAnalysis(
   absl::StatusOr<v1::RunMetaAnalysisRequest> full =
       WithLoggedStudies(request, token);
   if (!full.ok()) return full.status();
-  return kip::meta::RunMetaAnalysis(*full);
+  absl::StatusOr<v1::RunMetaAnalysisResponse> result =
+      kip::meta::RunMetaAnalysis(*full);
+  if (!result.ok()) return result.status();
+  if (request.options().baujat_plot())
+    result->set_baujat_svg(plots::BaujatPlotSvg(*result));
+  if (request.options().labbe_plot())
+    result->set_labbe_svg(plots::LabbePlotSvg(*result));
+  return result;
 }
 
 absl::StatusOr<v1::AnalyzeBaselinePredictorsResponse>

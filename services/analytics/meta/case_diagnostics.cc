@@ -49,6 +49,8 @@ absl::Status AddInfluence(const std::vector<Prepared>& studies,
     row->set_weight_percent(s.weight_percent);
     row->set_dfbetas(s.dfbetas.front());
     row->set_influential(s.influential);
+    row->set_heterogeneity_contribution(s.baujat_x);
+    row->set_influence_on_result(s.baujat_y);
   }
   return absl::OkStatus();
 }

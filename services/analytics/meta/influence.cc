@@ -105,6 +105,10 @@ absl::StatusOr<std::vector<StudyInfluence>> Influence(
     for (int j = 0; j < p; ++j)
       s.dfbetas.push_back(change(j) / std::sqrt(s2w * vb_del(j, j)));
     s.cooks_distance = change.dot(vb_inverse * change);
+    const double full_pred = xi.dot(b);
+    s.baujat_x = (yi[i] - full_pred) * (yi[i] - full_pred) / (fit.tau2 + vi[i]);
+    s.baujat_y =
+        (del_pred - full_pred) * (del_pred - full_pred) / del_pred_variance;
     s.cov_ratio = vb_del_fit.determinant() / vb_det;
     bool large_dfbeta = false;
     for (double d : s.dfbetas) large_dfbeta |= std::fabs(d) > 1;

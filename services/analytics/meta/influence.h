@@ -24,6 +24,11 @@ struct StudyInfluence {
   double hat = 0;
   double weight_percent = 0;
   std::vector<double> dfbetas;  // one per coefficient
+  // Baujat (metafor's baujat()): squared residual over (tau^2 + v_i), and the
+  // squared change of the fitted value when the study is left out over that
+  // value's variance without it.
+  double baujat_x = 0;
+  double baujat_y = 0;
   // |DFFITS| > 3 sqrt(p / (k - p)), P(chi^2_p <= Cook's D) > 0.5,
   // hat > 3 p / k, or any |DFBETAS| > 1 (metafor's rule).
   bool influential = false;

@@ -1,5 +1,6 @@
-// Case diagnostics against metafor 3.8.1's influence() (goldens/influence.R):
-// five models of the BCG trials, every statistic of every study, to 1e-6.
+// Case diagnostics against metafor 3.8.1's influence() and baujat()
+// (goldens/influence.R): five models of the BCG trials, every statistic of
+// every study, to 1e-6.
 #include "services/analytics/meta/influence.h"
 
 #include <fstream>
@@ -22,6 +23,7 @@ TEST(InfluenceTest, MatchesMetaforOnTheBcgTrials) {
   std::vector<StudyInfluence> influence;
   std::string line, label;
   int study = 0, models = 0;
+  double baujat_x = 0, baujat_y = 0;
   while (std::getline(in, line)) {
     std::stringstream row(line);
     std::string tag;
@@ -56,6 +58,8 @@ TEST(InfluenceTest, MatchesMetaforOnTheBcgTrials) {
       influence = *got;
       study = 0;
       ++models;
+    } else if (tag == "baujat") {
+      row >> baujat_x >> baujat_y;
     } else if (tag == "inf") {
       double rstudent, dffits, cook, covr, tau2del, qedel, hat, weight;
       int infl;
@@ -72,6 +76,8 @@ TEST(InfluenceTest, MatchesMetaforOnTheBcgTrials) {
       ExpectNear(s.hat, hat, what + " hat");
       ExpectNear(s.weight_percent, weight, what + " weight");
       EXPECT_EQ(s.influential, infl == 1) << what;
+      ExpectNear(s.baujat_x, baujat_x, what + " baujat x");
+      ExpectNear(s.baujat_y, baujat_y, what + " baujat y");
       std::vector<double> dfbetas;
       for (double d; row >> d;) dfbetas.push_back(d);
       ASSERT_EQ(dfbetas.size(), s.dfbetas.size()) << what;

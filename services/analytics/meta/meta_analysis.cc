@@ -237,6 +237,12 @@ absl::StatusOr<av1::RunMetaAnalysisResponse> RunMetaAnalysis(
     row->set_ci_upper(Report(o.measure(), p.effect.estimate + crit * se));
     row->set_se(se);
     row->set_weight_percent(weights[i]);
+    if (p.has_table) {
+      row->set_has_risks(true);
+      row->set_treatment_risk(p.table.events_treatment /
+                              p.table.total_treatment);
+      row->set_control_risk(p.table.events_control / p.table.total_control);
+    }
   }
 
   if (o.by_subgroup()) {
@@ -342,7 +348,7 @@ absl::StatusOr<av1::RunMetaAnalysisResponse> RunMetaAnalysis(
     *out->mutable_adjusted() =
         ToResult(filled->adjusted, o.measure(), "trim-and-fill");
   }
-  if (o.influence()) {
+  if (o.influence() || o.baujat_plot()) {
     if (absl::Status s = AddInfluence(studies, o, response); !s.ok()) return s;
   }
   return response;
