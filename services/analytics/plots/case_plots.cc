@@ -78,11 +78,16 @@ std::string BaujatPlotSvg(const av1::RunMetaAnalysisResponse& r) {
   for (const auto& s : r.influence()) {
     const double px = x.X(s.heterogeneity_contribution());
     const double py = y.X(s.influence_on_result());
+    // A label that would run off the right edge goes left of its point.
+    const bool left = px + 6 + TextWidth(s.study(), 10) > kWidth - 4;
     absl::StrAppend(
-        &svg, absl::StrFormat("<circle class=\"study\" cx=\"%.1f\" cy=\"%.1f\" "
-                              "r=\"4\" fill=\"#3182bd\"/><text x=\"%.1f\" "
-                              "y=\"%.1f\" font-size=\"10\">%s</text>\n",
-                              px, py, px + 6, py - 5, Escape(s.study())));
+        &svg,
+        absl::StrFormat("<circle class=\"study\" cx=\"%.1f\" cy=\"%.1f\" "
+                        "r=\"4\" fill=\"#3182bd\"/><text x=\"%.1f\" "
+                        "y=\"%.1f\" font-size=\"10\" text-anchor=\"%s\">%s"
+                        "</text>\n",
+                        px, py, left ? px - 6 : px + 6, py - 5,
+                        left ? "end" : "start", Escape(s.study())));
   }
   return absl::StrCat(svg, "</svg>\n");
 }

@@ -13,7 +13,10 @@ std::string Escape(const std::string& text) {
       text, {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}});
 }
 
-std::string Num(double v) { return absl::StrFormat("%.2f", v); }
+std::string Num(double v) {
+  // No "-0.00" for a value that rounds to zero.
+  return absl::StrFormat("%.2f", std::fabs(v) < 0.005 ? 0.0 : v);
+}
 
 double TextWidth(const std::string& text, double font_size, bool bold) {
   // Helvetica advance widths of ' ' (32) to '~' (126).
