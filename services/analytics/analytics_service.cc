@@ -77,8 +77,9 @@ grpc::ServerUnaryReactor* AnalyticsServiceImpl::RunMetaRegression(
     grpc::CallbackServerContext* context,
     const v1::RunMetaRegressionRequest* request,
     v1::RunMetaRegressionResponse* response) {
-  return Answer(guard_, context, "RunMetaRegression", response,
-                [=] { return core_.MetaRegression(*request); });
+  return Answer(guard_, context, "RunMetaRegression", response, [=] {
+    return core_.MetaRegression(*request, CallerBearerToken(context));
+  });
 }
 
 grpc::ServerUnaryReactor* AnalyticsServiceImpl::RunNetworkMetaAnalysis(

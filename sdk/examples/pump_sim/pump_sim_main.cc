@@ -20,6 +20,7 @@
 #include "kip/analytics/v1/analytics.grpc.pb.h"
 #include "sdk/cpp/clients.h"
 #include "sdk/cpp/session_logger.h"
+#include "sdk/examples/pump_sim/dose_response.h"
 
 ABSL_FLAG(std::string, dosing, "127.0.0.1:50051", "dosing service");
 ABSL_FLAG(std::string, sessions, "127.0.0.1:50052", "sessions service");
@@ -382,6 +383,8 @@ int main(int argc, char** argv) {
       r.estimate(), r.ci_lower(), r.ci_upper(), r.p_value(), r.i2());
   const std::string svg = out_dir + "/forest.svg";
   std::ofstream(svg) << rendered.svg();
+  kip::demo::PrintDoseResponse(analytics, study_id,
+                               out_dir + "/dose-response.svg");
   std::printf("forest plot: %s\noutbox: %s\nstudy: %s (synthetic data)\n",
               svg.c_str(), (out_dir + "/pump-outbox.db").c_str(),
               study_id.c_str());

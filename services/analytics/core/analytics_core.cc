@@ -31,12 +31,12 @@ absl::StatusOr<v1::ComputeStudyOutcomesResponse> AnalyticsCore::Outcomes(
   return outcomes::ComputeOutcomes(*patients, request);
 }
 
-absl::StatusOr<v1::RunMetaAnalysisRequest> AnalyticsCore::WithLoggedStudies(
-    const v1::RunMetaAnalysisRequest& request, const std::string& token) const {
-  v1::RunMetaAnalysisRequest full = request;
-  full.clear_logged_studies();
-  for (int i = 0; i < request.logged_studies_size(); ++i) {
-    const v1::LoggedStudyRef& ref = request.logged_studies(i);
+absl::StatusOr<std::vector<v1::StudyData>> AnalyticsCore::LoggedRows(
+    const google::protobuf::RepeatedPtrField<v1::LoggedStudyRef>& refs,
+    bool by_dose_band, const std::string& token) const {
+  std::vector<v1::StudyData> out;
+  for (int i = 0; i < refs.size(); ++i) {
+    const v1::LoggedStudyRef& ref = refs[i];
     if (ref.treatment_arm_id().empty() || ref.control_arm_id().empty()) {
       return absl::InvalidArgumentError(
           absl::StrCat("logged_studies[", i,
@@ -47,9 +47,12 @@ absl::StatusOr<v1::RunMetaAnalysisRequest> AnalyticsCore::WithLoggedStudies(
     outcome.set_outcome(ref.outcome());
     outcome.set_treatment_arm_id(ref.treatment_arm_id());
     outcome.set_control_arm_id(ref.control_arm_id());
-    // One band: the logged study as one comparison.
-    v1::DoseBand* all = outcome.add_dose_bands();
-    all->set_lower_mg_per_kg_per_h(0);
+    if (by_dose_band) {
+      *outcome.mutable_dose_bands() = ref.dose_bands();  // empty: the defaults
+    } else {
+      // One band: the logged study as one comparison.
+      outcome.add_dose_bands()->set_lower_mg_per_kg_per_h(0);
+    }
     absl::StatusOr<v1::ComputeStudyOutcomesResponse> rows =
         Outcomes(outcome, token);
     if (!rows.ok()) {
@@ -58,11 +61,22 @@ absl::StatusOr<v1::RunMetaAnalysisRequest> AnalyticsCore::WithLoggedStudies(
           absl::StrCat("logged_studies[", i, "]: ", rows.status().message()));
     }
     for (v1::StudyData row : rows->rows()) {
-      row.set_study(ref.study_id() + " (logged)");
+      if (!by_dose_band) row.set_study(ref.study_id() + " (logged)");
       row.clear_subgroup();
-      *full.add_studies() = std::move(row);
+      out.push_back(std::move(row));
     }
   }
+  return out;
+}
+
+absl::StatusOr<v1::RunMetaAnalysisRequest> AnalyticsCore::WithLoggedStudies(
+    const v1::RunMetaAnalysisRequest& request, const std::string& token) const {
+  absl::StatusOr<std::vector<v1::StudyData>> rows =
+      LoggedRows(request.logged_studies(), false, token);
+  if (!rows.ok()) return rows.status();
+  v1::RunMetaAnalysisRequest full = request;
+  full.clear_logged_studies();
+  for (v1::StudyData& row : *rows) *full.add_studies() = std::move(row);
   return full;
 }
 
@@ -124,9 +138,16 @@ absl::StatusOr<v1::RenderFunnelPlotResponse> AnalyticsCore::FunnelPlot(
 }
 
 absl::StatusOr<v1::RunMetaRegressionResponse> AnalyticsCore::MetaRegression(
-    const v1::RunMetaRegressionRequest& request) const {
+    const v1::RunMetaRegressionRequest& request,
+    const std::string& token) const {
+  absl::StatusOr<std::vector<v1::StudyData>> rows =
+      LoggedRows(request.logged_studies(), true, token);
+  if (!rows.ok()) return rows.status();
+  v1::RunMetaRegressionRequest full = request;
+  full.clear_logged_studies();
+  for (v1::StudyData& row : *rows) *full.add_studies() = std::move(row);
   absl::StatusOr<v1::RunMetaRegressionResponse> result =
-      kip::meta::RunMetaRegression(request);
+      kip::meta::RunMetaRegression(full);
   if (!result.ok()) return result.status();
   if (request.bubble_plot())
     result->set_bubble_svg(plots::BubblePlotSvg(*result, "Meta-regression"));

@@ -35,13 +35,19 @@ class AnalyticsCore {
       const v1::RenderFunnelPlotRequest& request,
       const std::string& token) const;
   absl::StatusOr<v1::RunMetaRegressionResponse> MetaRegression(
-      const v1::RunMetaRegressionRequest& request) const;
+      const v1::RunMetaRegressionRequest& request,
+      const std::string& token) const;
   absl::StatusOr<v1::RunNetworkMetaAnalysisResponse> Network(
       const v1::RunNetworkMetaAnalysisRequest& request) const;
 
  private:
   absl::StatusOr<std::vector<outcomes::LoggedPatient>> ReadStudy(
       const std::string& study_id, const std::string& token) const;
+  // Rows of logged studies: one comparison each, or one per dose band of the
+  // treatment arm (with the dose received as a moderator).
+  absl::StatusOr<std::vector<v1::StudyData>> LoggedRows(
+      const google::protobuf::RepeatedPtrField<v1::LoggedStudyRef>& refs,
+      bool by_dose_band, const std::string& token) const;
   // The request with its logged studies turned into rows.
   absl::StatusOr<v1::RunMetaAnalysisRequest> WithLoggedStudies(
       const v1::RunMetaAnalysisRequest& request,

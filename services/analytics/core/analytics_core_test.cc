@@ -94,5 +94,89 @@ TEST(AnalyticsCoreTest, WithoutASourceOrAStudyTheCallerIsTold) {
               ::testing::HasSubstr("logged_studies[0]"));
 }
 
+// Ketamine patients at three infusion rates (two per default dose band),
+// placebo without infusion; each session: baseline 7, the rate for an hour,
+// then the end score.
+class DoseStudy : public LoggedStudySource {
+ public:
+  absl::StatusOr<std::vector<outcomes::LoggedPatient>> ReadStudy(
+      const std::string&, const std::string&) const override {
+    struct Row {
+      const char* arm;
+      double rate_mg_per_kg_per_h, end_nrs;
+    };
+    const Row rows[] = {
+        {"ketamine", 0.2, 3}, {"ketamine", 0.3, 4}, {"ketamine", 0.6, 4},
+        {"ketamine", 0.8, 5}, {"ketamine", 1.2, 5}, {"ketamine", 1.5, 6},
+        {"placebo", 0, 6},    {"placebo", 0, 7},    {"placebo", 0, 5}};
+    std::vector<outcomes::LoggedPatient> patients;
+    for (const Row& row : rows) {
+      outcomes::LoggedPatient p;
+      p.patient.set_arm_id(row.arm);
+      p.patient.set_baseline_weight_kg(70);
+      p.patient.set_baseline_pain_nrs(7);
+      sv1::GetSessionResponse session;
+      const int64_t t0 = 1'700'000'000;
+      auto add = [&](int64_t at) {
+        sv1::Event* e = session.add_events();
+        e->mutable_device_time()->set_seconds(at);
+        return e;
+      };
+      add(t0)->mutable_pain_score()->set_nrs(7);
+      session.mutable_events(0)->mutable_pain_score()->set_timepoint(
+          sv1::BASELINE);
+      if (row.rate_mg_per_kg_per_h > 0) {
+        add(t0 + 60)->mutable_infusion_started()->set_rate_mg_per_kg_per_h(
+            row.rate_mg_per_kg_per_h);
+        add(t0 + 3660)->mutable_infusion_stopped();
+      }
+      sv1::PainScore* end = add(t0 + 3700)->mutable_pain_score();
+      end->set_nrs(row.end_nrs);
+      end->set_timepoint(sv1::END);
+      p.sessions.push_back(session);
+      patients.push_back(p);
+    }
+    return patients;
+  }
+};
+
+TEST(AnalyticsCoreTest, ALoggedTrialGivesADoseResponseOnTheDoseReceived) {
+  DoseStudy study;
+  const AnalyticsCore core(&study);
+  v1::RunMetaRegressionRequest request;
+  request.mutable_options()->set_measure(v1::MD);
+  request.add_moderators("dose_mg_per_kg_per_h");
+  request.set_bubble_plot(true);
+  v1::LoggedStudyRef* ref = request.add_logged_studies();
+  ref->set_study_id("DOSE-1");
+  ref->set_treatment_arm_id("ketamine");
+  ref->set_control_arm_id("placebo");
+  ref->set_outcome(v1::PAIN_CHANGE_END_OF_COURSE);
+  absl::StatusOr<v1::RunMetaRegressionResponse> r =
+      core.MetaRegression(request, "researcher-token");
+  ASSERT_TRUE(r.ok()) << r.status();
+  // Three bands; the moderator is each band's mean rate received.
+  ASSERT_EQ(r->points_size(), 3);
+  std::vector<double> doses;
+  for (const auto& p : r->points()) doses.push_back(p.moderator());
+  EXPECT_THAT(doses, ::testing::UnorderedElementsAre(
+                         ::testing::DoubleNear(0.25, 1e-9),
+                         ::testing::DoubleNear(0.7, 1e-9),
+                         ::testing::DoubleNear(1.35, 1e-9)));
+  // MDs -2.5, -1.5, -0.5 (band changes -3.5, -2.5, -1.5 against placebo's
+  // -1), each with variance 0.5/2 + 1/3: equal weights whatever tau^2, so the
+  // slope is least squares': Sxy / Sxx on the doses.
+  const double mean_dose = (0.25 + 0.7 + 1.35) / 3;
+  double sxx = 0, sxy = 0;
+  const double dose[] = {0.25, 0.7, 1.35}, md[] = {-2.5, -1.5, -0.5};
+  for (int i = 0; i < 3; ++i) {
+    sxx += (dose[i] - mean_dose) * (dose[i] - mean_dose);
+    sxy += (dose[i] - mean_dose) * (md[i] + 1.5);
+  }
+  ASSERT_EQ(r->coefficients_size(), 2);
+  EXPECT_NEAR(r->coefficients(1).estimate(), sxy / sxx, 1e-9);
+  EXPECT_NE(r->bubble_svg().find("dose_mg_per_kg_per_h"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace kip::analytics

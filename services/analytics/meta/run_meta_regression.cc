@@ -183,7 +183,9 @@ absl::StatusOr<av1::RunMetaRegressionResponse> RunMetaRegression(
   if (absl::Status s = FillRegressionDefaults(o); !s.ok()) return s;
   *out.mutable_options() = o;
   if (request.studies_size() < 3 || request.studies_size() > 10000) {
-    return absl::InvalidArgumentError("studies: 3..10000 studies are required");
+    return absl::InvalidArgumentError(
+        absl::StrCat("studies: 3..10000 studies are required (",
+                     request.studies_size(), " given)"));
   }
   if (request.moderators().empty() &&
       request.categorical_moderators().empty()) {

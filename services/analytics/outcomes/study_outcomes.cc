@@ -9,9 +9,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "clinical/dose_accounting.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/analytics/outcomes/logistic_regression.h"
-#include "clinical/dose_accounting.h"
 
 namespace kip::outcomes {
 namespace {
@@ -253,6 +253,9 @@ absl::StatusOr<av1::ComputeStudyOutcomesResponse> ComputeOutcomes(
     row->set_study(
         absl::StrCat(request.study_id(), " (", arm.dose_band(), ")"));
     row->set_subgroup(arm.dose_band());
+    // The dose these patients received, for meta-regression on dose.
+    (*row->mutable_moderators())["dose_mg_per_kg_per_h"] =
+        arm.mean_dose_mg_per_kg();
     if (request.outcome() == av1::PAIN_CHANGE_END_OF_COURSE ||
         request.outcome() == av1::PAIN_CHANGE_FOLLOW_UP) {
       if (arm.n() < 2 || control.n() < 2 || arm.sd() <= 0 || control.sd() <= 0)
