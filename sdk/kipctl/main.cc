@@ -80,8 +80,12 @@ const std::map<std::string, std::string> kUsage = {
      "    [--categorical COL] [--tau2 DL|REML|ML] [--model fixed|random] "
      "[--hksj]\n"
      "    [--predict COL=V[,COL2=V2]] [--bubble out.svg] [--json]\n"
+     "    [--logged-study ID --treatment-arm A --control-arm B [--outcome "
+     "pain-change-follow-up|...]]\n"
      "    (moderators are further CSV columns: e.g. dose_mg_per_kg, "
-     "infusion_hours, control; year)"},
+     "infusion_hours, control; year;\n"
+     "    a logged study adds a row per dose band of its treatment arm with "
+     "moderator dose_mg_per_kg_per_h)"},
     {"analytics network",
      "kipctl analytics network --data ARMS.csv --measure MD|OR|RR|RD "
      "[--tau2 REML|ML] [--model fixed|random]\n"

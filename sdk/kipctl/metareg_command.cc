@@ -1,5 +1,6 @@
 #include "sdk/kipctl/metareg_command.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -138,25 +139,51 @@ void PrintTable(const av1::RunMetaRegressionResponse& r) {
 }
 
 // The request from the command line; bad input is INVALID_ARGUMENT.
-absl::StatusOr<av1::RunMetaRegressionRequest> BuildRequest(const Args& args) {
-  absl::StatusOr<std::string> path = args.Required("data");
-  if (!path.ok()) return path.status();
-  absl::StatusOr<std::string> text = ReadFileToString(*path);
-  if (!text.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--data: ", text.status().message()));
+// A trial logged in sessions, one row per dose band of its treatment arm.
+absl::Status AddLoggedStudy(const Args& args,
+                            av1::RunMetaRegressionRequest& request) {
+  if (!args.Has("logged-study")) return absl::OkStatus();
+  av1::LoggedStudyRef* ref = request.add_logged_studies();
+  ref->set_study_id(args.Get("logged-study"));
+  ref->set_treatment_arm_id(args.Get("treatment-arm", ""));
+  ref->set_control_arm_id(args.Get("control-arm", ""));
+  std::string name =
+      absl::AsciiStrToUpper(args.Get("outcome", "pain-change-follow-up"));
+  std::replace(name.begin(), name.end(), '-', '_');
+  av1::OutcomeKind kind;
+  if (!av1::OutcomeKind_Parse(name, &kind) ||
+      kind == av1::OUTCOME_KIND_UNSPECIFIED) {
+    return absl::InvalidArgumentError("--outcome: '" + args.Get("outcome") +
+                                      "' is not an outcome kind");
   }
-  absl::StatusOr<std::vector<av1::StudyData>> studies = ParseStudyCsv(*text);
-  if (!studies.ok()) return studies.status();
+  ref->set_outcome(kind);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<av1::RunMetaRegressionRequest> BuildRequest(const Args& args) {
+  std::vector<av1::StudyData> rows;
+  if (args.Has("data") || !args.Has("logged-study")) {
+    absl::StatusOr<std::string> path = args.Required("data");
+    if (!path.ok()) return path.status();
+    absl::StatusOr<std::string> text = ReadFileToString(*path);
+    if (!text.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--data: ", text.status().message()));
+    }
+    absl::StatusOr<std::vector<av1::StudyData>> parsed = ParseStudyCsv(*text);
+    if (!parsed.ok()) return parsed.status();
+    rows = *std::move(parsed);
+  }
   av1::RunMetaRegressionRequest request;
+  if (absl::Status s = AddLoggedStudy(args, request); !s.ok()) return s;
   for (const std::string& m : args.GetAll("moderator"))
     request.add_moderators(absl::AsciiStrToLower(m));
   for (const std::string& m : args.GetAll("categorical"))
     request.add_categorical_moderators(absl::AsciiStrToLower(m));
   const std::vector<std::string> numeric(request.moderators().begin(),
                                          request.moderators().end());
-  for (size_t i = 0; i < studies->size(); ++i) {
-    av1::StudyData& s = (*studies)[i];
+  for (size_t i = 0; i < rows.size(); ++i) {
+    av1::StudyData& s = rows[i];
     // Row numbers as the CSV parser counts them: the header is row 1.
     if (absl::Status st = MoveNumericModerators(numeric, s, i + 2); !st.ok())
       return st;
@@ -195,7 +222,8 @@ int MetaRegression(const std::vector<std::string>& argv,
   auto args = Args::Parse(
       argv,
       WithGlobalOptions({"data", "measure", "moderator", "categorical", "tau2",
-                         "model", "predict", "bubble"}),
+                         "model", "predict", "bubble", "logged-study",
+                         "treatment-arm", "control-arm", "outcome"}),
       {"json", "hksj"});
   if (!args.ok()) return InvalidInput(std::string(args.status().message()));
   absl::StatusOr<av1::RunMetaRegressionRequest> request = BuildRequest(*args);
