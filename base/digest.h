@@ -11,6 +11,8 @@ namespace kip {
 
 // 32 raw bytes.
 std::string Sha256(absl::string_view data);
+// HMAC-SHA-256 of `data` under `key`: 32 raw bytes.
+std::string HmacSha256(absl::string_view key, absl::string_view data);
 std::string HexEncode(absl::string_view bytes);
 
 }  // namespace kip
