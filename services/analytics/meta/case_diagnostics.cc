@@ -1,5 +1,6 @@
 #include "services/analytics/meta/case_diagnostics.h"
 
+#include "absl/strings/str_cat.h"
 #include "services/analytics/meta/influence.h"
 #include "services/analytics/meta/meta_regression.h"
 
@@ -15,11 +16,19 @@ absl::Status AddInfluence(const std::vector<Prepared>& studies,
   }
   std::vector<double> yi, vi;
   std::vector<const Prepared*> included;
+  // Each study is left out and the model refitted: O(k^2) fits' worth.
+  constexpr size_t kMaxStudies = 1000;
   for (const Prepared& p : studies) {
     if (!p.excluded_reason.empty()) continue;
     yi.push_back(p.effect.estimate);
     vi.push_back(p.effect.variance);
     included.push_back(&p);
+  }
+  if (yi.size() > kMaxStudies) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("options.influence: at most ", kMaxStudies,
+                     " studies (each is left out and the model refitted); ",
+                     yi.size(), " given"));
   }
   absl::StatusOr<Design> design =
       BuildDesign(static_cast<int>(yi.size()), Moderators());

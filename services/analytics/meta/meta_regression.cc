@@ -15,14 +15,34 @@ namespace {
 using Eigen::MatrixXd;
 using Eigen::VectorXd;
 
-// P = W - W X (X'WX)^-1 X'W: the residual-maker of weighted least squares.
-MatrixXd ResidualMaker(const MatrixXd& x, const VectorXd& w) {
+// What the estimators need of P = W - W X (X'WX)^-1 X'W, the residual-maker
+// of weighted least squares, computed in O(k p^2) without forming the k x k
+// matrix (10,000 studies would need 800 MB for it).
+struct WlsParts {
+  VectorXd beta;
+  MatrixXd xwx_inverse;  // (X'WX)^-1
+  double ypy = 0;        // y'Py = r'Wr, r = y - X beta
+  double py_norm2 = 0;   // |Py|^2 = sum w^2 r^2
+  double trace_p = 0;
+  double trace_pp = 0;  // tr(PP)
+};
+
+WlsParts Wls(const MatrixXd& x, const VectorXd& y, const VectorXd& w) {
+  const int p = static_cast<int>(x.cols());
   const MatrixXd wx = w.asDiagonal() * x;
-  const MatrixXd xwx_inv =
-      (x.transpose() * wx).ldlt().solve(MatrixXd::Identity(x.cols(), x.cols()));
-  MatrixXd p = -wx * xwx_inv * wx.transpose();
-  p.diagonal() += w;
-  return p;
+  const MatrixXd w2x = w.asDiagonal() * wx;
+  WlsParts out;
+  out.xwx_inverse = (x.transpose() * wx).ldlt().solve(MatrixXd::Identity(p, p));
+  out.beta = out.xwx_inverse * (wx.transpose() * y);
+  const VectorXd r = y - x * out.beta;
+  out.ypy = (w.array() * r.array().square()).sum();
+  out.py_norm2 = (w.array().square() * r.array().square()).sum();
+  const MatrixXd m_xw2x = out.xwx_inverse * (x.transpose() * w2x);
+  const MatrixXd xw3x = wx.transpose() * w2x;
+  out.trace_p = w.sum() - m_xw2x.trace();
+  out.trace_pp = w.squaredNorm() - 2 * (out.xwx_inverse * xw3x).trace() +
+                 (m_xw2x * m_xw2x).trace();
+  return out;
 }
 
 VectorXd Weights(const VectorXd& v, double tau2) {
@@ -32,10 +52,9 @@ VectorXd Weights(const VectorXd& v, double tau2) {
 // DerSimonian-Laird for a model with moderators (metafor's "DL").
 double DerSimonianLairdWithModerators(const VectorXd& y, const VectorXd& v,
                                       const MatrixXd& x) {
-  const MatrixXd p = ResidualMaker(x, Weights(v, 0));
-  const double qe = y.dot(p * y);
+  const WlsParts fixed = Wls(x, y, Weights(v, 0));
   const double df = static_cast<double>(x.rows() - x.cols());
-  return std::max(0.0, (qe - df) / p.trace());
+  return std::max(0.0, (fixed.ypy - df) / fixed.trace_p);
 }
 
 // ML and REML by Fisher scoring, as metafor's rma.uni iterates them; a step
@@ -46,13 +65,12 @@ absl::StatusOr<double> LikelihoodTau2(const VectorXd& y, const VectorXd& v,
   double tau2 = DerSimonianLairdWithModerators(y, v, x);
   for (int i = 0; i < control.max_iterations; ++i) {
     const VectorXd w = Weights(v, tau2);
-    const MatrixXd p = ResidualMaker(x, w);
-    const VectorXd py = p * y;
+    const WlsParts parts = Wls(x, y, w);
     double step;
     if (restricted) {
-      step = (py.squaredNorm() - p.trace()) / (p.array() * p.array()).sum();
+      step = (parts.py_norm2 - parts.trace_p) / parts.trace_pp;
     } else {
-      step = (py.squaredNorm() - w.sum()) / w.squaredNorm();
+      step = (parts.py_norm2 - w.sum()) / w.squaredNorm();
     }
     const double next = std::max(0.0, tau2 + step);
     const bool done =
@@ -165,12 +183,11 @@ absl::StatusOr<MetaRegressionFit> FitMetaRegression(
   fit.confidence_level = options.confidence_level;
   fit.t_distribution = options.knha;
 
-  const VectorXd w = Weights(v, fit.tau2);
-  const MatrixXd wx = w.asDiagonal() * x;
-  MatrixXd vb = (x.transpose() * wx).ldlt().solve(MatrixXd::Identity(p, p));
-  const VectorXd b = vb * (wx.transpose() * y);
+  const WlsParts parts = Wls(x, y, Weights(v, fit.tau2));
+  MatrixXd vb = parts.xwx_inverse;
+  const VectorXd& b = parts.beta;
   if (options.knha) {
-    fit.s2w = y.dot(ResidualMaker(x, w) * y) / fit.df;
+    fit.s2w = parts.ypy / fit.df;
     vb *= fit.s2w;
   }
 
@@ -180,12 +197,12 @@ absl::StatusOr<MetaRegressionFit> FitMetaRegression(
   FillCoefficients(design, b, vb, crit, fit);
   OmnibusTest(b, vb, fit);
 
-  const MatrixXd p_fixed = ResidualMaker(x, Weights(v, 0));
-  fit.qe = y.dot(p_fixed * y);
+  const WlsParts fixed = Wls(x, y, Weights(v, 0));
+  fit.qe = fixed.ypy;
   fit.qe_df = fit.df;
   fit.qe_p_value = ChiSquareUpperP(fit.qe, fit.qe_df);
   if (options.random_effects) {
-    const double typical_variance = fit.df / p_fixed.trace();
+    const double typical_variance = fit.df / fixed.trace_p;
     fit.i2_percent = 100 * fit.tau2 / (typical_variance + fit.tau2);
     fit.h2 = fit.tau2 / typical_variance + 1;
     absl::StatusOr<double> tau2_without =
@@ -201,8 +218,7 @@ absl::StatusOr<MetaRegressionFit> FitMetaRegression(
     fit.i2_percent = std::max(0.0, 100 * (fit.qe - fit.df) / fit.qe);
     fit.h2 = fit.qe / fit.df;
     // metafor: the adjusted R^2 of the weighted least-squares fit.
-    const MatrixXd p_mean = ResidualMaker(MatrixXd::Ones(k, 1), Weights(v, 0));
-    const double q_without = y.dot(p_mean * y);
+    const double q_without = Wls(MatrixXd::Ones(k, 1), y, Weights(v, 0)).ypy;
     fit.r2_percent = q_without > 0
                          ? std::max(0.0, 100 * (1 - (fit.qe / q_without) *
                                                         (k - 1.0) / fit.df))

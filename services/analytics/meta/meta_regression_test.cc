@@ -176,5 +176,31 @@ TEST(MetaRegressionTest, BadDesignsAreRefusedByName) {
             absl::StatusCode::kInvalidArgument);
 }
 
+// 10,000 studies: the estimators never form a k x k matrix (it would be
+// 800 MB), so this is quick and small.
+TEST(MetaRegressionTest, TenThousandStudiesFitInLinearMemory) {
+  const int k = 10000;
+  std::vector<double> yi, vi;
+  Moderators m;
+  for (int i = 0; i < k; ++i) {
+    const double dose = 0.1 + (i % 50) * 0.03;
+    yi.push_back(-0.5 - 0.4 * dose + ((i * 7919) % 101 - 50) / 100.0);
+    vi.push_back(0.05 + (i % 13) * 0.01);
+    m.numeric["dose"].push_back(dose);
+    m.categorical["control"].push_back(i % 3 == 0 ? "placebo" : "midazolam");
+  }
+  absl::StatusOr<Design> design = BuildDesign(k, m);
+  ASSERT_TRUE(design.ok()) << design.status();
+  for (Tau2Method method : {Tau2Method::kRestrictedML, Tau2Method::kML,
+                            Tau2Method::kDerSimonianLaird}) {
+    MetaRegressionOptions options;
+    options.tau2_method = method;
+    absl::StatusOr<MetaRegressionFit> fit =
+        FitMetaRegression(yi, vi, *design, options);
+    ASSERT_TRUE(fit.ok()) << fit.status();
+    EXPECT_NEAR(fit->coefficients[1].estimate, -0.4, 0.1);
+  }
+}
+
 }  // namespace
 }  // namespace kip::meta

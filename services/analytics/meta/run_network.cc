@@ -53,8 +53,11 @@ absl::StatusOr<NetworkOptions> OptionsOf(
 
 absl::StatusOr<std::vector<NetworkArm>> ArmsOf(
     const av1::RunNetworkMetaAnalysisRequest& r, bool binary) {
-  if (r.arms_size() < 2 || r.arms_size() > 100000)
-    return absl::InvalidArgumentError("arms: 2..100000 arms are required");
+  // The model's covariance is dense in the contrasts: bounded so a request
+  // cannot ask for gigabytes.
+  if (r.arms_size() < 2 || r.arms_size() > 2000)
+    return absl::InvalidArgumentError(absl::StrCat(
+        "arms: 2..2000 arms are required (", r.arms_size(), " given)"));
   std::vector<NetworkArm> arms;
   for (int i = 0; i < r.arms_size(); ++i) {
     const av1::NetworkArmData& a = r.arms(i);
