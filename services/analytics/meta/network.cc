@@ -37,9 +37,10 @@ absl::StatusOr<std::pair<double, double>> ArmEstimate(const NetworkArm& a,
   const std::string at =
       absl::StrCat("arms (", a.study, ", ", a.treatment, ")");
   if (!Binary(m)) {
-    if (!(a.sd > 0) || !(a.n >= 2) || !std::isfinite(a.mean))
+    if (!(a.sd > 0) || !std::isfinite(a.sd) || !(a.n >= 2) ||
+        !std::isfinite(a.mean))
       return absl::InvalidArgumentError(
-          at + ": needs a finite mean, sd > 0, n >= 2");
+          at + ": needs a finite mean, a finite sd > 0 and n >= 2");
     return std::make_pair(a.mean, a.sd * a.sd / a.n);
   }
   if (!(a.total >= 1) || !(a.events >= 0) || a.events > a.total ||
