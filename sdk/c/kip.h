@@ -82,7 +82,8 @@ int kip_call_async(kip_client* client, const char* method,
  * is read or replaced. On KIP_OK *logger is the new logger.
  * kip_logger_create() is the same without a key (a plain SQLite outbox, for
  * development), returning NULL on failure. */
-int kip_logger_create_with_key(const char* outbox_path, const uint8_t* outbox_key,
+int kip_logger_create_with_key(const char* outbox_path,
+                               const uint8_t* outbox_key,
                                size_t outbox_key_size, const char* target,
                                const char* bearer_token, kip_logger** logger,
                                char** error_message);

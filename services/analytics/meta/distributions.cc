@@ -59,9 +59,8 @@ double TwoSidedStudentTP(double t, double df) {
 
 double FUpperP(double x, double df1, double df2) {
   if (!(x > 0)) return 1;
-  return boost::math::cdf(
-      boost::math::complement(
-          boost::math::fisher_f_distribution<double, NoThrow>(df1, df2), x));
+  return boost::math::cdf(boost::math::complement(
+      boost::math::fisher_f_distribution<double, NoThrow>(df1, df2), x));
 }
 
 }  // namespace kip::meta

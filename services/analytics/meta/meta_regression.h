@@ -73,9 +73,9 @@ struct MetaRegressionFit {
   std::vector<std::vector<double>> covariance;  // p x p
   bool t_distribution = false;                  // knha
   double s2w = 1;  // knha's scale of the covariance (1 without knha)
-  int df = 0;                                   // k - p for t and F
-  double qm = 0;  // Wald chi^2 (z) or F (knha) of all but the intercept
-  int qm_df = 0;  // numerator df
+  int df = 0;      // k - p for t and F
+  double qm = 0;   // Wald chi^2 (z) or F (knha) of all but the intercept
+  int qm_df = 0;   // numerator df
   double qm_p_value = 1;
   double qe = 0;  // residual heterogeneity, fixed-effect weights
   int qe_df = 0;
