@@ -66,6 +66,59 @@ BaselineFinal BaselineFinalOf(const av1::ArmChange& a) {
           a.correlation()};
 }
 
+// A 2x2 table's effect (RR, OR, RD or Peto OR), or why it is excluded.
+absl::StatusOr<Prepared> DichotomousStudy(Prepared p, const std::string& at,
+                                          const av1::DichotomousData& d,
+                                          const av1::MetaAnalysisOptions& o) {
+  if (o.measure() == av1::MD || o.measure() == av1::SMD) {
+    return absl::InvalidArgumentError(
+        at + ": dichotomous data cannot give MD or SMD");
+  }
+  p.has_table = true;
+  p.table = {static_cast<double>(d.events_treatment()),
+             static_cast<double>(d.total_treatment()),
+             static_cast<double>(d.events_control()),
+             static_cast<double>(d.total_control())};
+  if (o.measure() == av1::PETO_OR) {
+    if (!(PetoVariance(p.table) > 0)) {
+      p.excluded_reason = "no events, or only events, in both arms";
+      return p;
+    }
+    // The study's own row: metafor's rma.peto shows a zero-cell table's
+    // Peto OR with 0.5 added to each cell; RevMan 5 shows it as is. The
+    // pooled result uses the tables as they are either way.
+    const bool zero_cell =
+        p.table.events_treatment == 0 || p.table.events_control == 0 ||
+        p.table.events_treatment == p.table.total_treatment ||
+        p.table.events_control == p.table.total_control;
+    DichotomousArms shown = p.table;
+    if (zero_cell && o.convention() == av1::METAFOR) {
+      shown = {shown.events_treatment + 0.5, shown.total_treatment + 1,
+               shown.events_control + 0.5, shown.total_control + 1};
+      p.effect.corrected = true;
+    }
+    const double v = PetoVariance(shown);
+    const double n = shown.total_treatment + shown.total_control;
+    const double events = shown.events_treatment + shown.events_control;
+    p.effect.estimate =
+        (shown.events_treatment - events * shown.total_treatment / n) / v;
+    p.effect.variance = 1 / v;
+    return p;
+  }
+  const DichotomousMeasure measure =
+      o.measure() == av1::RR   ? DichotomousMeasure::kLogRiskRatio
+      : o.measure() == av1::OR ? DichotomousMeasure::kLogOddsRatio
+                               : DichotomousMeasure::kRiskDifference;
+  absl::StatusOr<Effect> e = DichotomousEffect(at, p.table, measure);
+  if (absl::IsFailedPrecondition(e.status())) {
+    p.excluded_reason = "no events, or only events, in both arms";
+    return p;
+  }
+  if (!e.ok()) return e.status();
+  p.effect = *e;
+  return p;
+}
+
 }  // namespace
 
 absl::StatusOr<Prepared> PrepareStudy(const av1::StudyData& s, int index,
@@ -76,56 +129,8 @@ absl::StatusOr<Prepared> PrepareStudy(const av1::StudyData& s, int index,
   p.year = s.year();
   const std::string at = absl::StrCat("studies[", index, "] (", p.name, ")");
   switch (s.data_case()) {
-    case av1::StudyData::kDichotomous: {
-      if (o.measure() == av1::MD || o.measure() == av1::SMD) {
-        return absl::InvalidArgumentError(
-            at + ": dichotomous data cannot give MD or SMD");
-      }
-      const auto& d = s.dichotomous();
-      p.has_table = true;
-      p.table = {static_cast<double>(d.events_treatment()),
-                 static_cast<double>(d.total_treatment()),
-                 static_cast<double>(d.events_control()),
-                 static_cast<double>(d.total_control())};
-      if (o.measure() == av1::PETO_OR) {
-        if (!(PetoVariance(p.table) > 0)) {
-          p.excluded_reason = "no events, or only events, in both arms";
-          return p;
-        }
-        // The study's own row: metafor's rma.peto shows a zero-cell table's
-        // Peto OR with 0.5 added to each cell; RevMan 5 shows it as is. The
-        // pooled result uses the tables as they are either way.
-        const bool zero_cell =
-            p.table.events_treatment == 0 || p.table.events_control == 0 ||
-            p.table.events_treatment == p.table.total_treatment ||
-            p.table.events_control == p.table.total_control;
-        DichotomousArms shown = p.table;
-        if (zero_cell && o.convention() == av1::METAFOR) {
-          shown = {shown.events_treatment + 0.5, shown.total_treatment + 1,
-                   shown.events_control + 0.5, shown.total_control + 1};
-          p.effect.corrected = true;
-        }
-        const double v = PetoVariance(shown);
-        const double n = shown.total_treatment + shown.total_control;
-        const double events = shown.events_treatment + shown.events_control;
-        p.effect.estimate =
-            (shown.events_treatment - events * shown.total_treatment / n) / v;
-        p.effect.variance = 1 / v;
-        return p;
-      }
-      const DichotomousMeasure measure =
-          o.measure() == av1::RR   ? DichotomousMeasure::kLogRiskRatio
-          : o.measure() == av1::OR ? DichotomousMeasure::kLogOddsRatio
-                                   : DichotomousMeasure::kRiskDifference;
-      absl::StatusOr<Effect> e = DichotomousEffect(at, p.table, measure);
-      if (absl::IsFailedPrecondition(e.status())) {
-        p.excluded_reason = "no events, or only events, in both arms";
-        return p;
-      }
-      if (!e.ok()) return e.status();
-      p.effect = *e;
-      return p;
-    }
+    case av1::StudyData::kDichotomous:
+      return DichotomousStudy(std::move(p), at, s.dichotomous(), o);
     case av1::StudyData::kContinuous: {
       const auto& c = s.continuous();
       return WithEffect(
