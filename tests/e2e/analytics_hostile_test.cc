@@ -1,7 +1,8 @@
 // Hostile numbers in every double field of the analytics requests, against a
 // real analytics server: for each field of a valid meta-regression, network
-// and mixed-input meta-analysis request (found by reflection, nested messages,
-// repeated elements and map values included), NaN, +-Inf are refused as
+// and mixed-input meta-analysis request (found by reflection, nested messages
+// and repeated elements included; map values set by name), NaN, +-Inf are
+// refused as
 // INVALID_ARGUMENT with a message, and 1e300 / -1 give an answer or a refusal,
 // never an internal error; the server still answers a valid request after.
 #include <grpcpp/grpcpp.h>
@@ -39,6 +40,11 @@ void ForEachDouble(
       } else if (!f->has_presence() || r->HasField(m, f)) {
         visit(m, f, -1);
       }
+    } else if (f->is_map()) {
+      // Map entries through reflection crash protobuf 3.21 in the
+      // ThreadSanitizer build (its map/repeated sync); the tests set map
+      // values through the typed API.
+      continue;
     } else if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
       if (f->is_repeated()) {
         for (int j = 0; j < r->FieldSize(m, f); ++j)
@@ -202,38 +208,57 @@ TEST_F(AnalyticsHostileTest, MetaAnalysisOfEveryInputKind) {
 }
 
 TEST_F(AnalyticsHostileTest, MetaRegressionWithModeratorsAndPredictions) {
-  const auto valid = Parse<av1::RunMetaRegressionRequest>(R"pb(
+  // Map fields are set through the typed API: protobuf 3.21's text parser
+  // crashes on them in this test's ThreadSanitizer build.
+  auto valid = Parse<av1::RunMetaRegressionRequest>(R"pb(
     options { measure: MD }
     moderators: "dose"
     studies {
       study: "A"
       generic { estimate: -1.2 se: 0.3 }
-      moderators { key: "dose" value: 0.2 }
     }
     studies {
       study: "B"
       generic { estimate: -0.9 se: 0.25 }
-      moderators { key: "dose" value: 0.5 }
     }
     studies {
       study: "C"
       generic { estimate: -0.4 se: 0.35 }
-      moderators { key: "dose" value: 1.0 }
     }
     studies {
       study: "D"
       generic { estimate: -0.6 se: 0.2 }
-      moderators { key: "dose" value: 0.8 }
     }
-    predict_at { numeric { key: "dose" value: 0.35 } }
+    predict_at {}
     bubble_plot: true
   )pb");
-  Hammer<av1::RunMetaRegressionRequest>(valid, [&](const auto& r) {
+  const double doses[] = {0.2, 0.5, 1.0, 0.8};
+  for (int i = 0; i < valid.studies_size(); ++i)
+    (*valid.mutable_studies(i)->mutable_moderators())["dose"] = doses[i];
+  (*valid.mutable_predict_at(0)->mutable_numeric())["dose"] = 0.35;
+  const auto call = [&](const av1::RunMetaRegressionRequest& r) {
     grpc::ClientContext context;
     context.AddMetadata("authorization", "Bearer " + auth_.Token("researcher"));
     av1::RunMetaRegressionResponse out;
     return stub_->RunMetaRegression(&context, r, &out);
-  });
+  };
+  Hammer<av1::RunMetaRegressionRequest>(valid, call);
+  // The moderator values (map entries) of each study and of the prediction.
+  for (double bad : {std::numeric_limits<double>::quiet_NaN(),
+                     std::numeric_limits<double>::infinity()}) {
+    for (int i = 0; i <= valid.studies_size(); ++i) {
+      av1::RunMetaRegressionRequest request = valid;
+      auto& values = i < valid.studies_size()
+                         ? *request.mutable_studies(i)->mutable_moderators()
+                         : *request.mutable_predict_at(0)->mutable_numeric();
+      values["dose"] = bad;
+      const grpc::Status status = call(request);
+      EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+          << "dose of " << i << " = " << bad << ": " << status.error_message();
+      EXPECT_NE(status.error_message().find("dose"), std::string::npos)
+          << status.error_message();
+    }
+  }
 }
 
 TEST_F(AnalyticsHostileTest, NetworkOfArms) {
