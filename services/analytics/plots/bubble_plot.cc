@@ -40,31 +40,6 @@ std::string CurvePath(const av1::RunMetaRegressionResponse& r, const Axis& x,
   return d;
 }
 
-std::string AxesSvg(const Axis& x, const Axis& y, const std::string& x_label,
-                    const std::string& y_label) {
-  std::string svg = absl::StrFormat(
-      "<path d=\"M%.0f %.0f V%.0f H%.0f\" stroke=\"black\" fill=\"none\"/>\n",
-      kLeft, kTop, kBottom, kRight);
-  for (double t : x.Ticks()) {
-    absl::StrAppend(&svg, absl::StrFormat("<text x=\"%.1f\" y=\"%.0f\" "
-                                          "text-anchor=\"middle\">%s</text>\n",
-                                          x.X(t), kBottom + 18, Num(t)));
-  }
-  for (double t : y.Ticks()) {
-    absl::StrAppend(&svg, absl::StrFormat("<text x=\"%.0f\" y=\"%.1f\" "
-                                          "text-anchor=\"end\">%s</text>\n",
-                                          kLeft - 6, y.X(t) + 4, Num(t)));
-  }
-  absl::StrAppend(
-      &svg,
-      absl::StrFormat("<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\">%s"
-                      "</text>\n<text transform=\"translate(18 %.0f) "
-                      "rotate(-90)\" text-anchor=\"middle\">%s</text>\n",
-                      (kLeft + kRight) / 2, kBottom + 40, Escape(x_label),
-                      (kTop + kBottom) / 2, Escape(y_label)));
-  return svg;
-}
-
 }  // namespace
 
 std::string BubblePlotSvg(const av1::RunMetaRegressionResponse& r,
@@ -96,8 +71,9 @@ std::string BubblePlotSvg(const av1::RunMetaRegressionResponse& r,
       "<text x=\"10\" y=\"26\" font-size=\"16\" font-weight=\"bold\">%s"
       "</text>\n",
       kWidth, kHeight, Escape(title.empty() ? "Bubble plot" : title));
-  absl::StrAppend(&svg, AxesSvg(x, y, r.curve_moderator(),
-                                av1::EffectMeasure_Name(measure)));
+  absl::StrAppend(
+      &svg, AxesSvg({kLeft, kRight, kTop, kBottom}, x, y, r.curve_moderator(),
+                    av1::EffectMeasure_Name(measure)));
   for (const av1::RegressionPoint& p : r.points()) {
     absl::StrAppend(
         &svg, absl::StrFormat(

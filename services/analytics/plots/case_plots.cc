@@ -22,26 +22,10 @@ std::string Frame(const std::string& title, const Axis& x, const Axis& y,
       "xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
       "font-family=\"Helvetica, Arial, sans-serif\" font-size=\"12\">\n"
       "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n<text x=\"10\" "
-      "y=\"26\" font-size=\"16\" font-weight=\"bold\">%s</text>\n<path "
-      "d=\"M%.0f %.0f V%.0f H%.0f\" stroke=\"black\" fill=\"none\"/>\n",
-      kWidth, kHeight, Escape(title), kLeft, kTop, kBottom, kRight);
-  for (double t : x.Ticks()) {
-    absl::StrAppend(&svg, absl::StrFormat("<text x=\"%.1f\" y=\"%.0f\" "
-                                          "text-anchor=\"middle\">%s</text>\n",
-                                          x.X(t), kBottom + 18, Num(t)));
-  }
-  for (double t : y.Ticks()) {
-    absl::StrAppend(&svg, absl::StrFormat("<text x=\"%.0f\" y=\"%.1f\" "
-                                          "text-anchor=\"end\">%s</text>\n",
-                                          kLeft - 6, y.X(t) + 4, Num(t)));
-  }
+      "y=\"26\" font-size=\"16\" font-weight=\"bold\">%s</text>\n",
+      kWidth, kHeight, Escape(title));
   absl::StrAppend(
-      &svg,
-      absl::StrFormat("<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\">%s"
-                      "</text>\n<text transform=\"translate(18 %.0f) "
-                      "rotate(-90)\" text-anchor=\"middle\">%s</text>\n",
-                      (kLeft + kRight) / 2, kBottom + 40, Escape(x_label),
-                      (kTop + kBottom) / 2, Escape(y_label)));
+      &svg, AxesSvg({kLeft, kRight, kTop, kBottom}, x, y, x_label, y_label));
   return svg;
 }
 

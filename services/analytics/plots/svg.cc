@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
 
@@ -74,5 +75,30 @@ std::vector<double> Axis::Ticks() const {
 }
 
 double Axis::T(double v) const { return log_ ? std::log(v) : v; }
+
+std::string AxesSvg(const PlotBox& box, const Axis& x, const Axis& y,
+                    const std::string& x_label, const std::string& y_label) {
+  std::string svg = absl::StrFormat(
+      "<path d=\"M%.0f %.0f V%.0f H%.0f\" stroke=\"black\" fill=\"none\"/>\n",
+      box.left, box.top, box.bottom, box.right);
+  for (double t : x.Ticks()) {
+    absl::StrAppend(&svg, absl::StrFormat("<text x=\"%.1f\" y=\"%.0f\" "
+                                          "text-anchor=\"middle\">%s</text>\n",
+                                          x.X(t), box.bottom + 18, Num(t)));
+  }
+  for (double t : y.Ticks()) {
+    absl::StrAppend(&svg, absl::StrFormat("<text x=\"%.0f\" y=\"%.1f\" "
+                                          "text-anchor=\"end\">%s</text>\n",
+                                          box.left - 6, y.X(t) + 4, Num(t)));
+  }
+  absl::StrAppend(
+      &svg, absl::StrFormat(
+                "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\">%s"
+                "</text>\n<text transform=\"translate(18 %.0f) "
+                "rotate(-90)\" text-anchor=\"middle\">%s</text>\n",
+                (box.left + box.right) / 2, box.bottom + 40, Escape(x_label),
+                (box.top + box.bottom) / 2, Escape(y_label)));
+  return svg;
+}
 
 }  // namespace kip::plots

@@ -31,6 +31,16 @@ class Axis {
   double lo_, hi_, x0_, x1_;
 };
 
+// The plot area's edges in pixels.
+struct PlotBox {
+  double left, right, top, bottom;
+};
+
+// The L-shaped axes of a scatter plot in `box`, the ticks of `x` below and of
+// `y` left of it, and the two axis titles.
+std::string AxesSvg(const PlotBox& box, const Axis& x, const Axis& y,
+                    const std::string& x_label, const std::string& y_label);
+
 }  // namespace kip::plots
 
 #endif  // KIP_SERVICES_ANALYTICS_PLOTS_SVG_H_
