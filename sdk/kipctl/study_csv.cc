@@ -45,6 +45,36 @@ std::vector<std::string> SplitCsvLine(absl::string_view line) {
   return cells;
 }
 
+// A CSV file: its header's columns (lower-cased name -> index) and its
+// non-empty rows with their 1-based line numbers (header included).
+struct CsvTable {
+  struct Row {
+    size_t number;
+    std::vector<std::string> cells;
+  };
+  std::map<std::string, size_t> column;
+  std::vector<Row> rows;
+};
+
+absl::StatusOr<CsvTable> ReadCsvTable(const std::string& text) {
+  std::vector<std::string> lines = absl::StrSplit(text, '\n');
+  for (std::string& l : lines) absl::StripTrailingAsciiWhitespace(&l);
+  size_t header_line = 0;
+  while (header_line < lines.size() && lines[header_line].empty())
+    ++header_line;
+  if (header_line == lines.size())
+    return absl::InvalidArgumentError("CSV: empty file");
+  CsvTable table;
+  const std::vector<std::string> header = SplitCsvLine(lines[header_line]);
+  for (size_t i = 0; i < header.size(); ++i)
+    table.column[absl::AsciiStrToLower(header[i])] = i;
+  for (size_t l = header_line + 1; l < lines.size(); ++l) {
+    if (!lines[l].empty())
+      table.rows.push_back({l + 1, SplitCsvLine(lines[l])});
+  }
+  return table;
+}
+
 // One kind of row: the columns it needs (the first marks it), the optional
 // ones it may use, and how it fills the study.
 struct RowKind {
@@ -188,17 +218,9 @@ bool IsDataColumn(const std::string& name) {
 
 absl::StatusOr<std::vector<av1::StudyData>> ParseStudyCsv(
     const std::string& text) {
-  std::vector<std::string> lines = absl::StrSplit(text, '\n');
-  for (std::string& l : lines) absl::StripTrailingAsciiWhitespace(&l);
-  size_t header_line = 0;
-  while (header_line < lines.size() && lines[header_line].empty())
-    ++header_line;
-  if (header_line == lines.size())
-    return absl::InvalidArgumentError("CSV: empty file");
-  std::map<std::string, size_t> column;
-  const std::vector<std::string> header = SplitCsvLine(lines[header_line]);
-  for (size_t i = 0; i < header.size(); ++i)
-    column[absl::AsciiStrToLower(header[i])] = i;
+  absl::StatusOr<CsvTable> table = ReadCsvTable(text);
+  if (!table.ok()) return table.status();
+  const std::map<std::string, size_t>& column = table->column;
   std::vector<const RowKind*> kinds;  // those whose columns the header has
   for (const RowKind& kind : Kinds()) {
     bool all = true;
@@ -215,10 +237,9 @@ absl::StatusOr<std::vector<av1::StudyData>> ParseStudyCsv(
         "scores, crossover pairs or confidence intervals");
   }
   std::vector<av1::StudyData> studies;
-  for (size_t l = header_line + 1; l < lines.size(); ++l) {
-    if (lines[l].empty()) continue;
-    const std::vector<std::string> cells = SplitCsvLine(lines[l]);
-    const size_t row = l + 1;  // 1-based line number, header included
+  for (const CsvTable::Row& line : table->rows) {
+    const std::vector<std::string>& cells = line.cells;
+    const size_t row = line.number;
     auto cell = [&](const std::string& name) -> std::string {
       auto it = column.find(name);
       return it != column.end() && it->second < cells.size() ? cells[it->second]
@@ -287,17 +308,9 @@ absl::StatusOr<std::vector<av1::StudyData>> ParseStudyCsv(
 
 absl::StatusOr<std::vector<av1::NetworkArmData>> ParseArmCsv(
     const std::string& text) {
-  std::vector<std::string> lines = absl::StrSplit(text, '\n');
-  for (std::string& l : lines) absl::StripTrailingAsciiWhitespace(&l);
-  size_t header_line = 0;
-  while (header_line < lines.size() && lines[header_line].empty())
-    ++header_line;
-  if (header_line == lines.size())
-    return absl::InvalidArgumentError("CSV: empty file");
-  std::map<std::string, size_t> column;
-  const std::vector<std::string> header = SplitCsvLine(lines[header_line]);
-  for (size_t i = 0; i < header.size(); ++i)
-    column[absl::AsciiStrToLower(header[i])] = i;
+  absl::StatusOr<CsvTable> table = ReadCsvTable(text);
+  if (!table.ok()) return table.status();
+  const std::map<std::string, size_t>& column = table->column;
   const bool binary = column.count("events") && column.count("total");
   const bool continuous =
       column.count("mean") && column.count("sd") && column.count("n");
@@ -307,10 +320,9 @@ absl::StatusOr<std::vector<av1::NetworkArmData>> ParseArmCsv(
         "CSV header: needs study,treatment plus events,total or mean,sd,n");
   }
   std::vector<av1::NetworkArmData> arms;
-  for (size_t l = header_line + 1; l < lines.size(); ++l) {
-    if (lines[l].empty()) continue;
-    const std::vector<std::string> cells = SplitCsvLine(lines[l]);
-    const size_t row = l + 1;
+  for (const CsvTable::Row& line : table->rows) {
+    const std::vector<std::string>& cells = line.cells;
+    const size_t row = line.number;
     auto cell = [&](const std::string& name) -> std::string {
       const size_t at = column.at(name);
       return at < cells.size() ? cells[at] : "";
