@@ -54,7 +54,13 @@ const std::map<std::string, std::map<std::string, bool>>& RetryPolicyTable() {
             {"GetInclusionProof", true},
             {"GetConsistencyProof", true},
             {"ExportStudy", false},
-            {"ListReadAudit", true}}},
+            {"ListReadAudit", true},
+            // Unblinding is idempotent: a second call returns the first
+            // entry and logs nothing new.
+            {"GetAllocationList", true},
+            {"UnblindPatient", true},
+            {"UnblindStudy", true},
+            {"VerifyAllocations", true}}},
           {"kip.analytics.v1.AnalyticsService",
            {{"RunMetaAnalysis", true},
             {"ComputeStudyOutcomes", true},

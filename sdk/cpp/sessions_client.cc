@@ -122,6 +122,26 @@ class GrpcSessionLogConnection final : public SessionLogConnection {
       const CallOptions& call) override {
     return Unary(options_, call, stub_.get(), &Stub::ListReadAudit, request);
   }
+  absl::StatusOr<sessions::v1::GetAllocationListResponse> GetAllocationList(
+      const sessions::v1::GetAllocationListRequest& request,
+      const CallOptions& call) override {
+    return Unary(options_, call, stub_.get(), &Stub::GetAllocationList, request);
+  }
+  absl::StatusOr<sessions::v1::UnblindPatientResponse> UnblindPatient(
+      const sessions::v1::UnblindPatientRequest& request,
+      const CallOptions& call) override {
+    return Unary(options_, call, stub_.get(), &Stub::UnblindPatient, request);
+  }
+  absl::StatusOr<sessions::v1::UnblindStudyResponse> UnblindStudy(
+      const sessions::v1::UnblindStudyRequest& request,
+      const CallOptions& call) override {
+    return Unary(options_, call, stub_.get(), &Stub::UnblindStudy, request);
+  }
+  absl::StatusOr<sessions::v1::VerifyAllocationsResponse> VerifyAllocations(
+      const sessions::v1::VerifyAllocationsRequest& request,
+      const CallOptions& call) override {
+    return Unary(options_, call, stub_.get(), &Stub::VerifyAllocations, request);
+  }
 
  private:
   using Stub = sessions::v1::SessionLogService::Stub;

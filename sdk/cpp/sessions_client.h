@@ -102,6 +102,22 @@ class SessionLogConnection {
   virtual absl::StatusOr<sessions::v1::ListReadAuditResponse> ListReadAudit(
       const sessions::v1::ListReadAuditRequest& request,
       const CallOptions& call) = 0;
+  // A randomised study's allocations and seed (statistician, admin).
+  virtual absl::StatusOr<sessions::v1::GetAllocationListResponse>
+  GetAllocationList(const sessions::v1::GetAllocationListRequest& request,
+                    const CallOptions& call) = 0;
+  // Emergency unblinding of one patient, with a reason (logged).
+  virtual absl::StatusOr<sessions::v1::UnblindPatientResponse> UnblindPatient(
+      const sessions::v1::UnblindPatientRequest& request,
+      const CallOptions& call) = 0;
+  // Unblinds a whole study (admin, logged).
+  virtual absl::StatusOr<sessions::v1::UnblindStudyResponse> UnblindStudy(
+      const sessions::v1::UnblindStudyRequest& request,
+      const CallOptions& call) = 0;
+  // Recomputes a study's trial log and checks patients against it.
+  virtual absl::StatusOr<sessions::v1::VerifyAllocationsResponse>
+  VerifyAllocations(const sessions::v1::VerifyAllocationsRequest& request,
+                    const CallOptions& call) = 0;
 };
 
 // The gRPC connection to SessionLogService, retrying UNAVAILABLE on the methods
@@ -219,6 +235,26 @@ class SessionLogClient {
       const sessions::v1::ListReadAuditRequest& request,
       const CallOptions& call = {}) {
     return connection_->ListReadAudit(request, call);
+  }
+  absl::StatusOr<sessions::v1::GetAllocationListResponse> GetAllocationList(
+      const sessions::v1::GetAllocationListRequest& request,
+      const CallOptions& call = {}) {
+    return connection_->GetAllocationList(request, call);
+  }
+  absl::StatusOr<sessions::v1::UnblindPatientResponse> UnblindPatient(
+      const sessions::v1::UnblindPatientRequest& request,
+      const CallOptions& call = {}) {
+    return connection_->UnblindPatient(request, call);
+  }
+  absl::StatusOr<sessions::v1::UnblindStudyResponse> UnblindStudy(
+      const sessions::v1::UnblindStudyRequest& request,
+      const CallOptions& call = {}) {
+    return connection_->UnblindStudy(request, call);
+  }
+  absl::StatusOr<sessions::v1::VerifyAllocationsResponse> VerifyAllocations(
+      const sessions::v1::VerifyAllocationsRequest& request,
+      const CallOptions& call = {}) {
+    return connection_->VerifyAllocations(request, call);
   }
 
  private:

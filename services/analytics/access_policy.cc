@@ -5,22 +5,23 @@ namespace kip::analytics {
 const AccessPolicy& AnalyticsAccessPolicy() {
   // Pooling published numbers is open to clinicians too; outcomes computed
   // from logged patients are for researchers and admins. Devices have no use
-  // for analytics.
+  // for analytics; the
+  // unblinded statistician may ask everything a researcher may.
   static const AccessPolicy* const kPolicy = new AccessPolicy(
       "kip.analytics.v1.AnalyticsService",
       {
           {"RunMetaAnalysis",
-           {Role::kClinician, Role::kResearcher, Role::kAdmin}},
-          {"ComputeStudyOutcomes", {Role::kResearcher, Role::kAdmin}},
-          {"AnalyzeBaselinePredictors", {Role::kResearcher, Role::kAdmin}},
+           {Role::kClinician, Role::kResearcher, Role::kAdmin, Role::kStatistician}},
+          {"ComputeStudyOutcomes", {Role::kResearcher, Role::kAdmin, Role::kStatistician}},
+          {"AnalyzeBaselinePredictors", {Role::kResearcher, Role::kAdmin, Role::kStatistician}},
           {"RenderForestPlot",
-           {Role::kClinician, Role::kResearcher, Role::kAdmin}},
+           {Role::kClinician, Role::kResearcher, Role::kAdmin, Role::kStatistician}},
           {"RenderFunnelPlot",
-           {Role::kClinician, Role::kResearcher, Role::kAdmin}},
+           {Role::kClinician, Role::kResearcher, Role::kAdmin, Role::kStatistician}},
           {"RunMetaRegression",
-           {Role::kClinician, Role::kResearcher, Role::kAdmin}},
+           {Role::kClinician, Role::kResearcher, Role::kAdmin, Role::kStatistician}},
           {"RunNetworkMetaAnalysis",
-           {Role::kClinician, Role::kResearcher, Role::kAdmin}},
+           {Role::kClinician, Role::kResearcher, Role::kAdmin, Role::kStatistician}},
       });
   return *kPolicy;
 }

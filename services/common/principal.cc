@@ -12,13 +12,18 @@ absl::string_view RoleName(Role role) {
       return "researcher";
     case Role::kAdmin:
       return "admin";
+    case Role::kStatistician:
+      return "statistician";
+    case Role::kPharmacy:
+      return "pharmacy";
   }
   return "unknown";
 }
 
 std::optional<Role> ParseRole(absl::string_view name) {
   for (Role role :
-       {Role::kDevice, Role::kClinician, Role::kResearcher, Role::kAdmin}) {
+       {Role::kDevice, Role::kClinician, Role::kResearcher, Role::kAdmin,
+        Role::kStatistician, Role::kPharmacy}) {
     if (RoleName(role) == name) return role;
   }
   return std::nullopt;

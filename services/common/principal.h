@@ -10,9 +10,18 @@
 
 namespace kip {
 
-enum class Role { kDevice, kClinician, kResearcher, kAdmin };
+// kStatistician and kPharmacy are the unblinded trial roles (issue #15).
+enum class Role {
+  kDevice,
+  kClinician,
+  kResearcher,
+  kAdmin,
+  kStatistician,
+  kPharmacy
+};
 
-// "device", "clinician", "researcher", "admin" (the token's `role` claim).
+// "device", "clinician", "researcher", "admin", "statistician", "pharmacy"
+// (the token's `role` claim).
 absl::string_view RoleName(Role role);
 std::optional<Role> ParseRole(absl::string_view name);
 

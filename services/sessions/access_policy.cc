@@ -6,35 +6,47 @@ const AccessPolicy& SessionsAccessPolicy() {
   // Devices and clinicians write; researchers read pseudonymous data and
   // exports; only admins read the audit of who read what. Dosing forwards the
   // bedside caller's token for the cumulative-dose check, analytics the
-  // researcher's for streaming.
+  // researcher's for streaming. The statistician reads what a researcher
+  // reads plus allocation lists; pharmacy reads studies and patients (with
+  // their arms, to prepare ketamine or placebo). Who sees an arm is decided
+  // per response by trial/arm_visibility.
+  const Role kDevice = Role::kDevice, kClinician = Role::kClinician,
+             kResearcher = Role::kResearcher, kAdmin = Role::kAdmin,
+             kStatistician = Role::kStatistician, kPharmacy = Role::kPharmacy;
   static const AccessPolicy* const kPolicy = new AccessPolicy(
       "kip.sessions.v1.SessionLogService",
       {
-          {"CreateStudy", {Role::kClinician, Role::kAdmin}},
+          {"CreateStudy", {kClinician, kAdmin}},
           {"GetStudy",
-           {Role::kDevice, Role::kClinician, Role::kResearcher, Role::kAdmin}},
-          {"ListStudies", {Role::kClinician, Role::kResearcher, Role::kAdmin}},
-          {"EnrollPatient", {Role::kClinician, Role::kAdmin}},
+           {kDevice, kClinician, kResearcher, kAdmin, kStatistician,
+            kPharmacy}},
+          {"ListStudies",
+           {kClinician, kResearcher, kAdmin, kStatistician, kPharmacy}},
+          {"EnrollPatient", {kClinician, kAdmin}},
           {"GetPatient",
-           {Role::kDevice, Role::kClinician, Role::kResearcher, Role::kAdmin}},
-          {"StartSession", {Role::kDevice, Role::kClinician}},
+           {kDevice, kClinician, kResearcher, kAdmin, kStatistician,
+            kPharmacy}},
+          {"StartSession", {kDevice, kClinician}},
           {"GetSession",
-           {Role::kDevice, Role::kClinician, Role::kResearcher, Role::kAdmin}},
-          {"ListSessions", {Role::kClinician, Role::kResearcher, Role::kAdmin}},
-          {"AppendEvents", {Role::kDevice, Role::kClinician}},
-          {"StreamEvents", {Role::kResearcher, Role::kAdmin}},
-          {"GetCumulativeDose",
-           {Role::kDevice, Role::kClinician, Role::kAdmin}},
-          {"VerifySession",
-           {Role::kClinician, Role::kResearcher, Role::kAdmin}},
+           {kDevice, kClinician, kResearcher, kAdmin, kStatistician}},
+          {"ListSessions", {kClinician, kResearcher, kAdmin, kStatistician}},
+          {"AppendEvents", {kDevice, kClinician}},
+          {"StreamEvents", {kResearcher, kAdmin, kStatistician}},
+          {"GetCumulativeDose", {kDevice, kClinician, kAdmin}},
+          {"VerifySession", {kClinician, kResearcher, kAdmin, kStatistician}},
           {"GetCheckpoint",
-           {Role::kDevice, Role::kClinician, Role::kResearcher, Role::kAdmin}},
+           {kDevice, kClinician, kResearcher, kAdmin, kStatistician}},
           {"GetInclusionProof",
-           {Role::kDevice, Role::kClinician, Role::kResearcher, Role::kAdmin}},
+           {kDevice, kClinician, kResearcher, kAdmin, kStatistician}},
           {"GetConsistencyProof",
-           {Role::kDevice, Role::kClinician, Role::kResearcher, Role::kAdmin}},
-          {"ExportStudy", {Role::kResearcher, Role::kAdmin}},
-          {"ListReadAudit", {Role::kAdmin}},
+           {kDevice, kClinician, kResearcher, kAdmin, kStatistician}},
+          {"ExportStudy", {kResearcher, kAdmin, kStatistician}},
+          {"ListReadAudit", {kAdmin}},
+          {"GetAllocationList", {kStatistician, kAdmin}},
+          {"UnblindPatient", {kClinician, kAdmin}},
+          {"UnblindStudy", {kAdmin}},
+          {"VerifyAllocations",
+           {kClinician, kResearcher, kAdmin, kStatistician}},
       });
   return *kPolicy;
 }

@@ -13,6 +13,8 @@
 #include "services/sessions/log/event_log.h"
 #include "services/sessions/sessions_service.h"
 #include "services/sessions/store/store_factory.h"
+#include "services/sessions/trial/trial_keys.h"
+#include "services/sessions/trial/trial_log.h"
 
 ABSL_FLAG(std::string, store, "",
           "sqlite:PATH or postgres:DSN; default sqlite:<data_dir>/sessions.db");
@@ -22,6 +24,11 @@ ABSL_FLAG(bool, migrate_only, false,
 ABSL_FLAG(std::string, checkpoint_key, "",
           "PEM private key (EC P-256 or RSA) that signs log checkpoints; "
           "default: <data_dir>/checkpoint_key.pem, created on first start");
+
+ABSL_FLAG(std::string, trial_key, "",
+          "file of 32 random bytes that seals randomised studies' seeds and "
+          "keys their trial logs; default: <data_dir>/trial_key, created on "
+          "first start. Every replica of one store needs the same key.");
 
 namespace {
 
@@ -52,13 +59,37 @@ std::unique_ptr<kip::sessions::CheckpointSigner> LoadOrCreateSigner(
   return std::move(*signer);
 }
 
+kip::trial::TrialKeys LoadOrCreateTrialKeys(const std::string& data_dir) {
+  std::string path = absl::GetFlag(FLAGS_trial_key);
+  const bool configured = !path.empty();
+  if (!configured) path = data_dir + "/trial_key";
+  std::string secret;
+  if (configured || std::filesystem::exists(path)) {
+    absl::StatusOr<std::string> read = kip::ReadFileToString(path);
+    if (!read.ok()) Die("--trial_key: " + read.status().ToString());
+    secret = *read;
+  } else {
+    absl::StatusOr<std::string> fresh = kip::trial::SecureRandomBytes(32);
+    if (!fresh.ok()) Die(fresh.status().ToString());
+    secret = *fresh;
+    // Kept: without it no sealed seed opens and no trial log verifies.
+    std::ofstream(path, std::ios::binary) << secret;
+    std::filesystem::permissions(path, std::filesystem::perms::owner_read |
+                                           std::filesystem::perms::owner_write);
+  }
+  absl::StatusOr<kip::trial::TrialKeys> keys =
+      kip::trial::TrialKeys::FromSecret(secret);
+  if (!keys.ok()) Die("--trial_key " + path + ": " + keys.status().ToString());
+  return *std::move(keys);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   kip::ServerSetup setup = kip::InitServerOrExit(
       argc, argv, "sessions", "127.0.0.1:50052",
       "KIP session logging service (kip.sessions.v1.SessionLogService). Flags: "
-      "--listen, --store, --checkpoint_key, --auth_public_key, --tls_cert, "
+      "--listen, --store, --checkpoint_key, --trial_key, --auth_public_key, --tls_cert, "
       "--tls_key, --client_ca, --data_dir; --helpfull lists all.");
   std::string data_dir =
       setup.options.data_dir.empty() ? "." : setup.options.data_dir;
@@ -78,7 +109,9 @@ int main(int argc, char** argv) {
   auto log = kip::sessions::EventLog::Open(std::move(*store),
                                            LoadOrCreateSigner(data_dir));
   if (!log.ok()) Die(log.status().ToString());
-  kip::sessions::SessionLogServiceImpl service(*setup.authenticator, **log);
+  kip::trial::TrialLog trial(**log, LoadOrCreateTrialKeys(data_dir));
+  kip::sessions::SessionLogServiceImpl service(*setup.authenticator, **log,
+                                               trial);
   return kip::RunServerUntilSignal(
       setup.options, {{&service, &kip::sessions::SessionsAccessPolicy()}});
 }

@@ -9,6 +9,7 @@
 #include "services/sessions/log/researcher_view.h"
 #include "services/sessions/log/study_export.h"
 #include "services/sessions/store/row_codec.h"
+#include "services/sessions/trial/arm_visibility.h"
 
 namespace kip::sessions {
 
@@ -33,6 +34,10 @@ kip::common::v1::Role ProtoRole(Role role) {
       return kip::common::v1::RESEARCHER;
     case Role::kAdmin:
       return kip::common::v1::ADMIN;
+    case Role::kStatistician:
+      return kip::common::v1::STATISTICIAN;
+    case Role::kPharmacy:
+      return kip::common::v1::PHARMACY;
   }
   return kip::common::v1::ROLE_UNSPECIFIED;
 }
@@ -49,8 +54,26 @@ absl::Time CallDeadline(const grpc::CallbackServerContext& context) {
 }  // namespace
 
 SessionLogServiceImpl::SessionLogServiceImpl(const Authenticator& authenticator,
-                                             EventLog& log)
-    : guard_(authenticator, SessionsAccessPolicy()), log_(log), scope_(log) {}
+                                             EventLog& log,
+                                             trial::TrialLog& trial)
+    : guard_(authenticator, SessionsAccessPolicy()),
+      log_(log),
+      trial_(trial),
+      scope_(log) {}
+
+absl::StatusOr<v1::Study> SessionLogServiceImpl::Shown(const Principal& caller,
+                                                       v1::Study study) {
+  KIP_ASSIGN_OR_RETURN(view, trial_.ViewOf(std::move(study)));
+  trial::ShowStudy(caller.role, view.study);
+  return std::move(view.study);
+}
+
+absl::StatusOr<v1::Patient> SessionLogServiceImpl::Shown(
+    const Principal& caller, v1::Patient patient) {
+  KIP_ASSIGN_OR_RETURN(view, trial_.View(patient.study_id()));
+  trial::ShowPatient(caller.role, view.study, view.state, patient);
+  return patient;
+}
 
 absl::Status SessionLogServiceImpl::Audit(const Principal& caller,
                                           absl::string_view method,
@@ -67,9 +90,10 @@ absl::Status SessionLogServiceImpl::Audit(const Principal& caller,
 grpc::ServerUnaryReactor* SessionLogServiceImpl::CreateStudy(
     grpc::CallbackServerContext* context, const v1::CreateStudyRequest* request,
     v1::CreateStudyResponse* response) {
-  return guard_.Unary(context, "CreateStudy", [&](const Principal&) {
-    KIP_ASSIGN_OR_RETURN(study, log_.CreateStudy(request->study()));
-    *response->mutable_study() = study;
+  return guard_.Unary(context, "CreateStudy", [&](const Principal& caller) {
+    KIP_ASSIGN_OR_RETURN(study, trial_.CreateStudy(request->study()));
+    KIP_ASSIGN_OR_RETURN(shown, Shown(caller, std::move(study)));
+    *response->mutable_study() = std::move(shown);
     return absl::OkStatus();
   });
 }
@@ -77,9 +101,10 @@ grpc::ServerUnaryReactor* SessionLogServiceImpl::CreateStudy(
 grpc::ServerUnaryReactor* SessionLogServiceImpl::GetStudy(
     grpc::CallbackServerContext* context, const v1::GetStudyRequest* request,
     v1::GetStudyResponse* response) {
-  return guard_.Unary(context, "GetStudy", [&](const Principal&) {
+  return guard_.Unary(context, "GetStudy", [&](const Principal& caller) {
     KIP_ASSIGN_OR_RETURN(study, log_.GetStudy(request->study_id()));
-    *response->mutable_study() = study;
+    KIP_ASSIGN_OR_RETURN(shown, Shown(caller, std::move(study)));
+    *response->mutable_study() = std::move(shown);
     return absl::OkStatus();
   });
 }
@@ -87,8 +112,12 @@ grpc::ServerUnaryReactor* SessionLogServiceImpl::GetStudy(
 grpc::ServerUnaryReactor* SessionLogServiceImpl::ListStudies(
     grpc::CallbackServerContext* context, const v1::ListStudiesRequest* request,
     v1::ListStudiesResponse* response) {
-  return guard_.Unary(context, "ListStudies", [&](const Principal&) {
+  return guard_.Unary(context, "ListStudies", [&](const Principal& caller) {
     KIP_ASSIGN_OR_RETURN(page, log_.ListStudies(*request));
+    for (v1::Study& study : *page.mutable_studies()) {
+      KIP_ASSIGN_OR_RETURN(shown, Shown(caller, std::move(study)));
+      study = std::move(shown);
+    }
     *response = std::move(page);
     return absl::OkStatus();
   });
@@ -105,8 +134,10 @@ grpc::ServerUnaryReactor* SessionLogServiceImpl::EnrollPatient(
           caller, request->patient().site_id(),
           absl::StrCat("patient '", request->patient().patient_id(), "'")));
     }
-    KIP_ASSIGN_OR_RETURN(patient, log_.EnrollPatient(request->patient()));
-    *response->mutable_patient() = patient;
+    KIP_ASSIGN_OR_RETURN(patient,
+                         trial_.Enroll(request->patient(), caller.subject));
+    KIP_ASSIGN_OR_RETURN(shown, Shown(caller, std::move(patient)));
+    *response->mutable_patient() = std::move(shown);
     return absl::OkStatus();
   });
 }
@@ -123,7 +154,8 @@ grpc::ServerUnaryReactor* SessionLogServiceImpl::GetPatient(
     KIP_RETURN_IF_ERROR(Audit(caller, "GetPatient",
                               absl::StrCat("patient/", request->study_id(), "/",
                                            request->patient_id())));
-    *response->mutable_patient() = patient;
+    KIP_ASSIGN_OR_RETURN(shown, Shown(caller, std::move(patient)));
+    *response->mutable_patient() = std::move(shown);
     return absl::OkStatus();
   });
 }
@@ -150,7 +182,7 @@ grpc::ServerUnaryReactor* SessionLogServiceImpl::GetSession(
     KIP_RETURN_IF_ERROR(SiteScope::CheckSite(
         caller, session.session().site_id(),
         absl::StrCat("session '", request->session_id(), "'")));
-    if (caller.role == Role::kResearcher) {
+    if (WithholdsFreeText(caller.role)) {
       for (v1::Event& event : *session.mutable_events())
         WithholdFreeText(event);
     }
@@ -309,7 +341,7 @@ SessionLogServiceImpl::StreamEvents(grpc::CallbackServerContext* context,
           return new FinishedWriteReactor<v1::StreamEventsResponse>(
               ToGrpcStatus(audited));
         }
-        const bool withhold = caller.role == Role::kResearcher;
+        const bool withhold = WithholdsFreeText(caller.role);
         return Reactor::Start(
             context,
             [this, req, withhold](
@@ -350,9 +382,8 @@ SessionLogServiceImpl::ExportStudy(grpc::CallbackServerContext* context,
       [&](const Principal& caller)
           -> grpc::ServerWriteReactor<v1::ExportStudyResponse>* {
         const v1::ExportStudyRequest req = *request;
-        absl::StatusOr<std::vector<ExportTable>> tables =
-            ExportStudyTables(log_, req.study_id(), req.format(),
-                              caller.role == Role::kResearcher);
+        absl::StatusOr<std::vector<ExportTable>> tables = ExportTables(
+            caller, req.study_id(), req.format());
         absl::Status status = tables.status();
         if (status.ok()) {
           status = Audit(caller, "ExportStudy",

@@ -7,14 +7,17 @@
 #include "services/common/authenticator.h"
 #include "services/common/rpc_guard.h"
 #include "services/sessions/log/event_log.h"
+#include "services/sessions/log/study_export.h"
 #include "services/sessions/site_scope.h"
+#include "services/sessions/trial/trial_log.h"
 
 namespace kip::sessions {
 
 class SessionLogServiceImpl final
     : public kip::sessions::v1::SessionLogService::CallbackService {
  public:
-  SessionLogServiceImpl(const Authenticator& authenticator, EventLog& log);
+  SessionLogServiceImpl(const Authenticator& authenticator, EventLog& log,
+                        trial::TrialLog& trial);
 
   grpc::ServerUnaryReactor* CreateStudy(
       grpc::CallbackServerContext* context,
@@ -83,13 +86,41 @@ class SessionLogServiceImpl final
       grpc::CallbackServerContext* context,
       const kip::sessions::v1::ExportStudyRequest* request) override;
 
+  // Trial RPCs (issue #15), in sessions_trial_rpcs.cc.
+  grpc::ServerUnaryReactor* GetAllocationList(
+      grpc::CallbackServerContext* context,
+      const kip::sessions::v1::GetAllocationListRequest* request,
+      kip::sessions::v1::GetAllocationListResponse* response) override;
+  grpc::ServerUnaryReactor* UnblindPatient(
+      grpc::CallbackServerContext* context,
+      const kip::sessions::v1::UnblindPatientRequest* request,
+      kip::sessions::v1::UnblindPatientResponse* response) override;
+  grpc::ServerUnaryReactor* UnblindStudy(
+      grpc::CallbackServerContext* context,
+      const kip::sessions::v1::UnblindStudyRequest* request,
+      kip::sessions::v1::UnblindStudyResponse* response) override;
+  grpc::ServerUnaryReactor* VerifyAllocations(
+      grpc::CallbackServerContext* context,
+      const kip::sessions::v1::VerifyAllocationsRequest* request,
+      kip::sessions::v1::VerifyAllocationsResponse* response) override;
+
  private:
   // Records who read which clinical resource (ListReadAudit shows it).
   absl::Status Audit(const Principal& caller, absl::string_view method,
                      const std::string& resource);
+  // A study or patient as the caller may see it (trial/arm_visibility.h).
+  absl::StatusOr<kip::sessions::v1::Study> Shown(
+      const Principal& caller, kip::sessions::v1::Study study);
+  absl::StatusOr<kip::sessions::v1::Patient> Shown(
+      const Principal& caller, kip::sessions::v1::Patient patient);
+  // The study's export tables as the caller may see them.
+  absl::StatusOr<std::vector<ExportTable>> ExportTables(
+      const Principal& caller, const std::string& study_id,
+      kip::sessions::v1::ExportFormat format);
 
   RpcGuard guard_;
   EventLog& log_;
+  trial::TrialLog& trial_;
   SiteScope scope_;
 };
 

@@ -11,7 +11,8 @@ constexpr size_t kMaxRememberedSessions = 200000;
 }  // namespace
 
 bool SiteScope::IsSiteBound(const Principal& caller) {
-  return caller.role == Role::kDevice || caller.role == Role::kClinician;
+  return caller.role == Role::kDevice || caller.role == Role::kClinician ||
+         caller.role == Role::kPharmacy;
 }
 
 absl::Status SiteScope::CheckSite(const Principal& caller,

@@ -75,14 +75,18 @@ EventLog::~EventLog() {
   committer_.join();
 }
 
-absl::StatusOr<v1::Study> EventLog::CreateStudy(v1::Study study) {
+absl::StatusOr<v1::Study> EventLog::CreateStudy(
+    v1::Study study, const std::string& sealed_seed) {
   study.DiscardUnknownFields();
   study.clear_created_time();
   KIP_RETURN_IF_ERROR(ValidateStudy(study));
   *study.mutable_created_time() = ToTimestamp(absl::Now());
   return PutIdempotent(
       study, "study", study.id(),
-      [&](const v1::Study& s) { return store_->InsertStudy(s); },
+      [&](const v1::Study& s) {
+        return sealed_seed.empty() ? store_->InsertStudy(s)
+                                   : store_->InsertSealedStudy(s, sealed_seed);
+      },
       [&] { return store_->FindStudy(study.id()); },
       [](v1::Study s) {
         s.clear_created_time();
@@ -104,6 +108,29 @@ absl::StatusOr<v1::Patient> EventLog::EnrollPatient(v1::Patient patient) {
   patient.clear_enrolled_time();
   KIP_RETURN_IF_ERROR(ValidatePatient(patient));
   KIP_ASSIGN_OR_RETURN(study, GetStudy(patient.study_id()));
+  if (study.randomisation().method() == v1::PERMUTED_BLOCKS ||
+      study.randomisation().method() == v1::MINIMISATION) {
+    // Only the trial log may write a randomised study's patients: the row
+    // and its allocation go together.
+    return absl::InternalError(absl::StrCat(
+        "study '", study.id(), "' is randomised; enrol through the trial log"));
+  }
+  KIP_RETURN_IF_ERROR(CheckEnrolment(study, patient));
+  *patient.mutable_enrolled_time() = ToTimestamp(absl::Now());
+  return PutIdempotent(
+      patient, "patient", patient.patient_id(),
+      [&](const v1::Patient& p) { return store_->InsertPatient(p); },
+      [&] {
+        return store_->FindPatient(patient.study_id(), patient.patient_id());
+      },
+      [](v1::Patient p) {
+        p.clear_enrolled_time();
+        return p;
+      });
+}
+
+absl::Status EventLog::CheckEnrolment(const v1::Study& study,
+                                      const v1::Patient& patient) {
   bool arm_known = false;
   for (const v1::Arm& arm : study.arms())
     arm_known |= arm.id() == patient.arm_id();
@@ -119,17 +146,7 @@ absl::StatusOr<v1::Patient> EventLog::EnrollPatient(v1::Patient patient) {
         absl::StrCat("patient.site_id: '", patient.site_id(),
                      "' is not a site of study '", study.id(), "'"));
   }
-  *patient.mutable_enrolled_time() = ToTimestamp(absl::Now());
-  return PutIdempotent(
-      patient, "patient", patient.patient_id(),
-      [&](const v1::Patient& p) { return store_->InsertPatient(p); },
-      [&] {
-        return store_->FindPatient(patient.study_id(), patient.patient_id());
-      },
-      [](v1::Patient p) {
-        p.clear_enrolled_time();
-        return p;
-      });
+  return absl::OkStatus();
 }
 
 absl::StatusOr<v1::Patient> EventLog::GetPatient(

@@ -33,11 +33,17 @@ class EventLog {
       std::unique_ptr<CheckpointSigner> signer);
   ~EventLog();
 
-  absl::StatusOr<v1::Study> CreateStudy(v1::Study study);
+  // `sealed_seed` (a randomised study's, issue #15) is stored with it.
+  absl::StatusOr<v1::Study> CreateStudy(v1::Study study,
+                                        const std::string& sealed_seed = "");
   absl::StatusOr<v1::Study> GetStudy(const std::string& study_id);
   absl::StatusOr<v1::ListStudiesResponse> ListStudies(
       const v1::ListStudiesRequest& request);
   absl::StatusOr<v1::Patient> EnrollPatient(v1::Patient patient);
+  // INVALID_ARGUMENT unless the patient's arm and site are the study's.
+  static absl::Status CheckEnrolment(const v1::Study& study,
+                                     const v1::Patient& patient);
+
   absl::StatusOr<v1::Patient> GetPatient(const std::string& study_id,
                                          const std::string& patient_id);
   absl::StatusOr<std::vector<v1::Patient>> ListPatients(

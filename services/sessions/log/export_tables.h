@@ -33,12 +33,17 @@ class Tables {
  public:
   void Row(const std::string& table, const std::vector<std::string>& header,
            const std::vector<std::string>& cells) {
+    AppendLine(Declare(table, header), cells);
+  }
+  // The table with its header, rows or not.
+  std::string& Declare(const std::string& table,
+                       const std::vector<std::string>& header) {
     auto [it, added] = tables_.try_emplace(table);
     if (added) {
       order_.push_back(table);
       AppendLine(it->second, header);
     }
-    AppendLine(it->second, cells);
+    return it->second;
   }
   std::vector<ExportTable> Take() {
     std::vector<ExportTable> out;

@@ -58,4 +58,8 @@ void Withhold(Message& message) {
 
 void WithholdFreeText(kip::sessions::v1::Event& event) { Withhold(event); }
 
+bool WithholdsFreeText(Role role) {
+  return role == Role::kResearcher || role == Role::kStatistician;
+}
+
 }  // namespace kip::sessions

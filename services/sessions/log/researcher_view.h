@@ -7,6 +7,7 @@
 #define KIP_SERVICES_SESSIONS_LOG_RESEARCHER_VIEW_H_
 
 #include "kip/sessions/v1/events.pb.h"
+#include "services/common/principal.h"
 
 namespace kip::sessions {
 
@@ -15,6 +16,10 @@ inline constexpr char kWithheld[] = "[withheld]";
 // Replaces every non-empty free-text string of `event` (and of events nested
 // in it) by kWithheld.
 void WithholdFreeText(kip::sessions::v1::Event& event);
+
+// The roles that read the pseudonymous research view: researcher and
+// statistician.
+bool WithholdsFreeText(Role role);
 
 }  // namespace kip::sessions
 

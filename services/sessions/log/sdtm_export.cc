@@ -27,7 +27,7 @@ std::vector<ExportTable> SdtmTables(const v1::Study& study,
     const std::string usubjid = Usubjid(p);
     tables.Row("DM",
                {"STUDYID", "DOMAIN", "USUBJID", "SUBJID", "SITEID", "SEX",
-                "AGEGR1", "ARMCD", "ARM", "RFSTDTC"},
+                "AGEGR1", "ARMCD", "ARM", "RFSTDTC", "KITCODE"},
                {study.id(), "DM", usubjid, p.patient_id(), p.site_id(),
                 p.sex() == kip::common::v1::FEMALE ? "F"
                 : p.sex() == kip::common::v1::MALE ? "M"
@@ -35,7 +35,8 @@ std::vector<ExportTable> SdtmTables(const v1::Study& study,
                 p.age_band(), p.arm_id(), arm_titles[p.arm_id()],
                 record.sessions.empty()
                     ? ""
-                    : IsoTime(record.sessions.front().session().start_time())});
+                    : IsoTime(record.sessions.front().session().start_time()),
+                p.kit_code()});
     int ex_seq = 0, ec_seq = 0, ae_seq = 0, vs_seq = 0, cm_seq = 0, qs_seq = 0;
     for (const v1::GetSessionResponse& s : record.sessions) {
       const std::string visit = absl::StrCat(s.session().course_day());

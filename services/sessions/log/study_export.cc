@@ -28,9 +28,12 @@ std::vector<ExportTable> CsvPerEventType(
       "study_id",    "site_id",    "patient_id", "arm_id",
       "session_id",  "course_day", "event_id",   "session_sequence",
       "device_time", "recorded_by"};
+  // kit_code (a blinded study's label, issue #15) comes last, so the columns
+  // that were there before keep their places.
   auto with = [&](std::vector<std::string> extra) {
     std::vector<std::string> header = key;
     header.insert(header.end(), extra.begin(), extra.end());
+    header.push_back("kit_code");
     return header;
   };
   for (const PatientRecord& record : records) {
@@ -52,6 +55,7 @@ std::vector<ExportTable> CsvPerEventType(
                        std::vector<std::string> extra) {
           std::vector<std::string> cells = row;
           cells.insert(cells.end(), extra.begin(), extra.end());
+          cells.push_back(p.kit_code());
           tables.Row(table, with(std::move(extra_header)), cells);
         };
         const std::vector<std::string> infusion_header = {
@@ -183,18 +187,34 @@ std::vector<ExportTable> CsvPerEventType(
   return tables.Take();
 }
 
+ExportTable UnblindingTable(const std::vector<v1::TrialLogEntry>& unblindings) {
+  Tables tables;
+  const std::vector<std::string> header = {
+      "study_id",     "sequence", "kind",  "patient_id", "kit_code",
+      "unblinded_by", "time",     "reason"};
+  tables.Declare("unblinding", header);
+  for (const v1::TrialLogEntry& e : unblindings) {
+    tables.Row("unblinding", header,
+               {e.study_id(), absl::StrCat(e.sequence()),
+                v1::TrialLogEntry::Kind_Name(e.kind()), e.patient_id(),
+                e.kit_code(), e.by_subject(), IsoTime(e.time()), e.reason()});
+  }
+  return tables.Take().front();
+}
+
 absl::StatusOr<std::vector<ExportTable>> ExportStudyTables(
-    EventLog& log, const std::string& study_id, v1::ExportFormat format,
-    bool withhold_free_text) {
+    EventLog& log, const v1::Study& study, v1::ExportFormat format,
+    const ExportView& view) {
   if (format != v1::CSV_PER_EVENT_TYPE && format != v1::SDTM) {
     return absl::InvalidArgumentError(
         "format: is required (CSV_PER_EVENT_TYPE or SDTM)");
   }
-  KIP_ASSIGN_OR_RETURN(study, log.GetStudy(study_id));
+  const std::string& study_id = study.id();
   KIP_ASSIGN_OR_RETURN(patients, log.ListPatients(study_id));
   std::map<std::string, PatientRecord> by_patient;
-  for (const v1::Patient& patient : patients) {
-    by_patient[patient.patient_id()].patient = patient;
+  for (v1::Patient patient : patients) {
+    view.show_patient(patient);
+    by_patient[patient.patient_id()].patient = std::move(patient);
   }
   v1::ListSessionsRequest request;
   request.set_study_id(study_id);
@@ -203,7 +223,7 @@ absl::StatusOr<std::vector<ExportTable>> ExportStudyTables(
     KIP_ASSIGN_OR_RETURN(page, log.ListSessions(request));
     for (const v1::InfusionSession& session : page.sessions()) {
       KIP_ASSIGN_OR_RETURN(full, log.GetSession(session.session_id()));
-      if (withhold_free_text) {
+      if (view.withhold_free_text) {
         for (v1::Event& event : *full.mutable_events()) WithholdFreeText(event);
       }
       by_patient[session.patient_id()].sessions.push_back(std::move(full));
@@ -213,8 +233,11 @@ absl::StatusOr<std::vector<ExportTable>> ExportStudyTables(
   }
   std::vector<PatientRecord> records;
   for (auto& [id, record] : by_patient) records.push_back(std::move(record));
-  return format == v1::SDTM ? SdtmTables(study, records)
-                            : CsvPerEventType(study, records);
+  std::vector<ExportTable> tables = format == v1::SDTM
+                                        ? SdtmTables(study, records)
+                                        : CsvPerEventType(study, records);
+  if (study.blinded()) tables.push_back(UnblindingTable(view.unblindings));
+  return tables;
 }
 
 }  // namespace kip::sessions

@@ -6,6 +6,7 @@
 #ifndef KIP_SERVICES_SESSIONS_LOG_STUDY_EXPORT_H_
 #define KIP_SERVICES_SESSIONS_LOG_STUDY_EXPORT_H_
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -26,10 +27,23 @@ struct PatientRecord {
   std::vector<v1::GetSessionResponse> sessions;
 };
 
-// `withhold_free_text`: the researcher's view (researcher_view.h).
+// What the caller may see of the study.
+struct ExportView {
+  bool withhold_free_text = false;  // the researcher's view (researcher_view.h)
+  // Applied to each patient first: withholds an arm the caller may not see.
+  std::function<void(v1::Patient&)> show_patient = [](v1::Patient&) {};
+  // Emergency and study unblindings, exported as the "unblinding" table
+  // (without arms) so that they show in the study's reports.
+  std::vector<v1::TrialLogEntry> unblindings;
+};
+
+// `study` as the caller may see it (trial/arm_visibility.h).
 absl::StatusOr<std::vector<ExportTable>> ExportStudyTables(
-    EventLog& log, const std::string& study_id, v1::ExportFormat format,
-    bool withhold_free_text = false);
+    EventLog& log, const v1::Study& study, v1::ExportFormat format,
+    const ExportView& view = {});
+
+// The unblinding table: sequence, kind, patient, kit code, who, when, why.
+ExportTable UnblindingTable(const std::vector<v1::TrialLogEntry>& unblindings);
 
 // The pure part, for tests: tables from records already read.
 std::vector<ExportTable> CsvPerEventType(

@@ -252,7 +252,7 @@ TEST_P(ConformanceTest, ExportsCarryEveryEventTypeAndSdtmDomains) {
   ASSERT_TRUE(
       log_->Append({start, nausea, ondansetron, stop, pain}, "pump").ok());
 
-  auto csv = ExportStudyTables(*log_, "S1", v1::CSV_PER_EVENT_TYPE);
+  auto csv = ExportStudyTables(*log_, *log_->GetStudy("S1"), v1::CSV_PER_EVENT_TYPE);
   ASSERT_TRUE(csv.ok()) << csv.status();
   std::map<std::string, std::string> by_name;
   for (const auto& t : *csv) by_name[t.name] = t.csv;
@@ -260,7 +260,7 @@ TEST_P(ConformanceTest, ExportsCarryEveryEventTypeAndSdtmDomains) {
   EXPECT_THAT(by_name["adjunct_medications"], HasSubstr("ondansetron,4,IV"));
   EXPECT_THAT(by_name["infusion_events"], HasSubstr("stopped"));
 
-  auto sdtm = ExportStudyTables(*log_, "S1", v1::SDTM);
+  auto sdtm = ExportStudyTables(*log_, *log_->GetStudy("S1"), v1::SDTM);
   ASSERT_TRUE(sdtm.ok());
   by_name.clear();
   for (const auto& t : *sdtm) by_name[t.name] = t.csv;

@@ -16,6 +16,7 @@
 #include "absl/time/time.h"
 #include "kip/sessions/v1/sessions.pb.h"
 #include "services/sessions/log/event_chain.h"
+#include "services/sessions/trial/trial_chain.h"
 
 namespace kip::sessions {
 
@@ -35,6 +36,8 @@ struct SessionFilter {
   std::optional<std::pair<absl::Time, std::string>> after;
   int limit = 100;
 };
+
+using trial::TrialLogRow;  // a study's trial log row (issue #15)
 
 struct SignedCheckpoint {
   int64_t tree_size = 0;
@@ -104,6 +107,12 @@ class EventStore {
 
   // Catalog rows. Insert* answer ALREADY_EXISTS when the key is taken.
   virtual absl::Status InsertStudy(const kip::sessions::v1::Study& study) = 0;
+  // A randomised study with its sealed allocation seed, in one row.
+  virtual absl::Status InsertSealedStudy(const kip::sessions::v1::Study& study,
+                                         const std::string& sealed_seed) = 0;
+  // The sealed seed; nullopt for a study without one.
+  virtual absl::StatusOr<std::optional<std::string>> FindSealedSeed(
+      const std::string& study_id) = 0;
   virtual absl::StatusOr<std::optional<kip::sessions::v1::Study>> FindStudy(
       const std::string& study_id) = 0;
   virtual absl::StatusOr<std::vector<kip::sessions::v1::Study>> ListStudies(
@@ -130,6 +139,19 @@ class EventStore {
   // (global_index, hash_hex) of the log from `from_index`, in index order.
   virtual absl::StatusOr<std::vector<std::pair<int64_t, std::string>>>
   LeafHashesFrom(int64_t from_index) = 0;
+
+  // A study's trial log in sequence order.
+  virtual absl::StatusOr<std::vector<TrialLogRow>> ListTrialLog(
+      const std::string& study_id) = 0;
+  // Appends `row` and, when given, inserts `patient`, in one transaction:
+  // ALREADY_EXISTS (nothing written) when the sequence or the patient is
+  // taken, so concurrent writers of one study serialise by retrying.
+  virtual absl::Status AppendTrialLog(
+      const std::string& study_id, const TrialLogRow& row,
+      const kip::sessions::v1::Patient* patient) = 0;
+  // Studies whose trial log names `patient_id`.
+  virtual absl::StatusOr<std::vector<std::string>> StudiesInTrialLog(
+      const std::string& patient_id) = 0;
 
   virtual absl::Status InsertCheckpoint(const SignedCheckpoint& checkpoint) = 0;
   virtual absl::StatusOr<std::optional<SignedCheckpoint>>

@@ -42,6 +42,23 @@ class PostgresEventStore final : public EventStore {
         {PgParam::Text(study.id()), PgParam::Bytes(CanonicalBytes(study))});
   }
 
+  absl::Status InsertSealedStudy(const v1::Study& study,
+                                 const std::string& sealed_seed) override {
+    return Write(
+        "INSERT INTO studies (id, record, sealed_seed) VALUES ($1, $2, $3)",
+        {PgParam::Text(study.id()), PgParam::Bytes(CanonicalBytes(study)),
+         PgParam::Bytes(sealed_seed)});
+  }
+
+  absl::StatusOr<std::optional<std::string>> FindSealedSeed(
+      const std::string& study_id) override {
+    KIP_ASSIGN_OR_RETURN(r, Read("SELECT sealed_seed FROM studies WHERE id = "
+                                 "$1 AND sealed_seed IS NOT NULL",
+                                 {PgParam::Text(study_id)}));
+    if (r.rows() == 0) return std::nullopt;
+    return r.Bytes(0, 0);
+  }
+
   absl::StatusOr<std::optional<v1::Study>> FindStudy(
       const std::string& id) override {
     return FindOne<v1::Study>("SELECT record FROM studies WHERE id = $1",
@@ -164,6 +181,55 @@ class PostgresEventStore final : public EventStore {
     for (int i = 0; i < r.rows(); ++i)
       leaves.emplace_back(r.Int(i, 0), r.Text(i, 1));
     return leaves;
+  }
+
+  absl::StatusOr<std::vector<TrialLogRow>> ListTrialLog(
+      const std::string& study_id) override {
+    KIP_ASSIGN_OR_RETURN(r, Read("SELECT sequence, patient_id, hash_hex, "
+                                 "record FROM trial_log WHERE study_id = $1 "
+                                 "ORDER BY sequence",
+                                 {PgParam::Text(study_id)}));
+    std::vector<TrialLogRow> rows;
+    for (int i = 0; i < r.rows(); ++i) {
+      rows.push_back({r.Int(i, 0), r.Text(i, 1), r.Text(i, 2), r.Bytes(i, 3)});
+    }
+    return rows;
+  }
+
+  absl::Status AppendTrialLog(const std::string& study_id,
+                              const TrialLogRow& row,
+                              const v1::Patient* patient) override {
+    // One statement, so one transaction: the log row and the patient row are
+    // written together or not at all.
+    const Params trial = {PgParam::Text(study_id), PgParam::Int(row.sequence),
+                          PgParam::Text(row.patient_id),
+                          PgParam::Text(row.hash_hex),
+                          PgParam::Bytes(row.record)};
+    if (patient == nullptr) {
+      return Write(
+          "INSERT INTO trial_log (study_id, sequence, patient_id, hash_hex, "
+          "record) VALUES ($1, $2, $3, $4, $5)",
+          trial);
+    }
+    Params both = trial;
+    both.push_back(PgParam::Text(patient->site_id()));
+    both.push_back(PgParam::Bytes(CanonicalBytes(*patient)));
+    return Write(
+        "WITH logged AS (INSERT INTO trial_log (study_id, sequence, "
+        "patient_id, hash_hex, record) VALUES ($1, $2, $3, $4, $5) RETURNING "
+        "study_id, patient_id) INSERT INTO patients (study_id, patient_id, "
+        "site_id, record) SELECT study_id, patient_id, $6, $7 FROM logged",
+        both);
+  }
+
+  absl::StatusOr<std::vector<std::string>> StudiesInTrialLog(
+      const std::string& patient_id) override {
+    KIP_ASSIGN_OR_RETURN(r, Read("SELECT DISTINCT study_id FROM trial_log "
+                                 "WHERE patient_id = $1 ORDER BY study_id",
+                                 {PgParam::Text(patient_id)}));
+    std::vector<std::string> studies;
+    for (int i = 0; i < r.rows(); ++i) studies.push_back(r.Text(i, 0));
+    return studies;
   }
 
   absl::Status InsertCheckpoint(const SignedCheckpoint& c) override {

@@ -36,6 +36,14 @@ CREATE TABLE checkpoints (
   time_us BIGINT NOT NULL, signature BYTEA NOT NULL, algorithm TEXT NOT NULL);
 CREATE TABLE read_audit (id BIGSERIAL PRIMARY KEY, record BYTEA NOT NULL);
 )sql",
+    R"sql(
+ALTER TABLE studies ADD COLUMN sealed_seed BYTEA;
+CREATE TABLE trial_log (
+  study_id TEXT NOT NULL, sequence BIGINT NOT NULL, patient_id TEXT NOT NULL,
+  hash_hex TEXT NOT NULL, record BYTEA NOT NULL,
+  PRIMARY KEY (study_id, sequence));
+CREATE INDEX trial_log_by_patient ON trial_log (patient_id);
+)sql",
 };
 
 }  // namespace

@@ -39,6 +39,30 @@ class SqliteEventStore final : public EventStore {
                  });
   }
 
+  absl::Status InsertSealedStudy(const v1::Study& study,
+                                 const std::string& sealed_seed) override {
+    return Write(
+        "INSERT INTO studies (id, record, sealed_seed) VALUES (?, ?, ?)",
+        [&](SqliteStatement& s) {
+          s.Bind(1, study.id())
+              .BindBlob(2, CanonicalBytes(study))
+              .BindBlob(3, sealed_seed);
+        });
+  }
+
+  absl::StatusOr<std::optional<std::string>> FindSealedSeed(
+      const std::string& study_id) override {
+    Reader reader(*this);
+    if (!reader.ok()) return reader.status();
+    KIP_ASSIGN_OR_RETURN(stmt, reader->Prepare("SELECT sealed_seed FROM studies "
+                                               "WHERE id = ? AND sealed_seed "
+                                               "IS NOT NULL"));
+    stmt.Bind(1, study_id);
+    KIP_ASSIGN_OR_RETURN(row, stmt.Step());
+    if (!row) return std::nullopt;
+    return stmt.Text(0);
+  }
+
   absl::StatusOr<std::optional<v1::Study>> FindStudy(
       const std::string& study_id) override {
     return FindOne<v1::Study>("SELECT record FROM studies WHERE id = ?",
@@ -65,15 +89,8 @@ class SqliteEventStore final : public EventStore {
   }
 
   absl::Status InsertPatient(const v1::Patient& patient) override {
-    return Write(
-        "INSERT INTO patients (study_id, patient_id, site_id, record) "
-        "VALUES (?, ?, ?, ?)",
-        [&](SqliteStatement& s) {
-          s.Bind(1, patient.study_id())
-              .Bind(2, patient.patient_id())
-              .Bind(3, patient.site_id())
-              .BindBlob(4, CanonicalBytes(patient));
-        });
+    absl::MutexLock lock(&writer_mu_);
+    return InsertPatientRow(patient);
   }
 
   absl::StatusOr<std::optional<v1::Patient>> FindPatient(
@@ -204,6 +221,54 @@ class SqliteEventStore final : public EventStore {
     return leaves;
   }
 
+  absl::StatusOr<std::vector<TrialLogRow>> ListTrialLog(
+      const std::string& study_id) override {
+    Reader reader(*this);
+    if (!reader.ok()) return reader.status();
+    KIP_ASSIGN_OR_RETURN(stmt, reader->Prepare("SELECT sequence, patient_id, "
+                                               "hash_hex, record FROM "
+                                               "trial_log WHERE study_id = ? "
+                                               "ORDER BY sequence"));
+    stmt.Bind(1, study_id);
+    std::vector<TrialLogRow> rows;
+    while (true) {
+      KIP_ASSIGN_OR_RETURN(row, stmt.Step());
+      if (!row) break;
+      rows.push_back(
+          {stmt.Int(0), stmt.Text(1), stmt.Text(2), stmt.Text(3)});
+    }
+    return rows;
+  }
+
+  absl::Status AppendTrialLog(const std::string& study_id,
+                              const TrialLogRow& row,
+                              const v1::Patient* patient) override {
+    absl::MutexLock lock(&writer_mu_);
+    KIP_RETURN_IF_ERROR(writer_->Exec("BEGIN IMMEDIATE"));
+    absl::Status status = InsertTrialRow(study_id, row);
+    if (status.ok() && patient != nullptr) status = InsertPatientRow(*patient);
+    if (status.ok()) status = writer_->Exec("COMMIT");
+    if (!status.ok()) writer_->Exec("ROLLBACK").IgnoreError();
+    return status;
+  }
+
+  absl::StatusOr<std::vector<std::string>> StudiesInTrialLog(
+      const std::string& patient_id) override {
+    Reader reader(*this);
+    if (!reader.ok()) return reader.status();
+    KIP_ASSIGN_OR_RETURN(stmt, reader->Prepare("SELECT DISTINCT study_id FROM "
+                                               "trial_log WHERE patient_id = ? "
+                                               "ORDER BY study_id"));
+    stmt.Bind(1, patient_id);
+    std::vector<std::string> studies;
+    while (true) {
+      KIP_ASSIGN_OR_RETURN(row, stmt.Step());
+      if (!row) break;
+      studies.push_back(stmt.Text(0));
+    }
+    return studies;
+  }
+
   absl::Status InsertCheckpoint(const SignedCheckpoint& c) override {
     return Write(
         "INSERT OR IGNORE INTO checkpoints (tree_size, root_hash_hex, time_us, "
@@ -257,6 +322,32 @@ class SqliteEventStore final : public EventStore {
   }
 
  private:
+  absl::Status InsertPatientRow(const v1::Patient& patient)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(writer_mu_) {
+    KIP_ASSIGN_OR_RETURN(
+        stmt, writer_->Prepare("INSERT INTO patients (study_id, patient_id, "
+                               "site_id, record) VALUES (?, ?, ?, ?)"));
+    stmt.Bind(1, patient.study_id())
+        .Bind(2, patient.patient_id())
+        .Bind(3, patient.site_id())
+        .BindBlob(4, CanonicalBytes(patient));
+    return stmt.Run();
+  }
+  absl::Status InsertTrialRow(const std::string& study_id,
+                              const TrialLogRow& row)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(writer_mu_) {
+    KIP_ASSIGN_OR_RETURN(
+        stmt, writer_->Prepare("INSERT INTO trial_log (study_id, sequence, "
+                               "patient_id, hash_hex, record) VALUES (?, ?, "
+                               "?, ?, ?)"));
+    stmt.Bind(1, study_id)
+        .Bind(2, row.sequence)
+        .Bind(3, row.patient_id)
+        .Bind(4, row.hash_hex)
+        .BindBlob(5, row.record);
+    return stmt.Run();
+  }
+
   // A pooled reader connection, returned to the pool on scope exit.
   class Reader {
    public:

@@ -35,6 +35,14 @@ CREATE TABLE checkpoints (
 CREATE TABLE read_audit (
   id INTEGER PRIMARY KEY AUTOINCREMENT, record BLOB NOT NULL);
 )sql",
+    R"sql(
+ALTER TABLE studies ADD COLUMN sealed_seed BLOB;
+CREATE TABLE trial_log (
+  study_id TEXT NOT NULL, sequence INTEGER NOT NULL, patient_id TEXT NOT NULL,
+  hash_hex TEXT NOT NULL, record BLOB NOT NULL,
+  PRIMARY KEY (study_id, sequence));
+CREATE INDEX trial_log_by_patient ON trial_log (patient_id);
+)sql",
 };
 
 }  // namespace
