@@ -125,7 +125,8 @@ class GrpcSessionLogConnection final : public SessionLogConnection {
   absl::StatusOr<sessions::v1::GetAllocationListResponse> GetAllocationList(
       const sessions::v1::GetAllocationListRequest& request,
       const CallOptions& call) override {
-    return Unary(options_, call, stub_.get(), &Stub::GetAllocationList, request);
+    return Unary(options_, call, stub_.get(), &Stub::GetAllocationList,
+                 request);
   }
   absl::StatusOr<sessions::v1::UnblindPatientResponse> UnblindPatient(
       const sessions::v1::UnblindPatientRequest& request,
@@ -140,7 +141,8 @@ class GrpcSessionLogConnection final : public SessionLogConnection {
   absl::StatusOr<sessions::v1::VerifyAllocationsResponse> VerifyAllocations(
       const sessions::v1::VerifyAllocationsRequest& request,
       const CallOptions& call) override {
-    return Unary(options_, call, stub_.get(), &Stub::VerifyAllocations, request);
+    return Unary(options_, call, stub_.get(), &Stub::VerifyAllocations,
+                 request);
   }
 
  private:

@@ -21,9 +21,8 @@ absl::string_view RoleName(Role role) {
 }
 
 std::optional<Role> ParseRole(absl::string_view name) {
-  for (Role role :
-       {Role::kDevice, Role::kClinician, Role::kResearcher, Role::kAdmin,
-        Role::kStatistician, Role::kPharmacy}) {
+  for (Role role : {Role::kDevice, Role::kClinician, Role::kResearcher,
+                    Role::kAdmin, Role::kStatistician, Role::kPharmacy}) {
     if (RoleName(role) == name) return role;
   }
   return std::nullopt;

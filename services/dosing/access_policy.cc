@@ -3,9 +3,9 @@
 namespace kip::dosing {
 
 const AccessPolicy& DosingAccessPolicy() {
-  const std::set<Role> kEveryRole = {
-      Role::kDevice, Role::kClinician,    Role::kResearcher,
-      Role::kAdmin,  Role::kStatistician, Role::kPharmacy};
+  const std::set<Role> kEveryRole = {Role::kDevice,       Role::kClinician,
+                                     Role::kResearcher,   Role::kAdmin,
+                                     Role::kStatistician, Role::kPharmacy};
   // Reading the cited library and PK predictions is open to every role;
   // plans, pump-program checks and titration are for the bedside only, and
   // pharmacy plans the volumes it prepares.

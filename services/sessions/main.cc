@@ -89,7 +89,8 @@ int main(int argc, char** argv) {
   kip::ServerSetup setup = kip::InitServerOrExit(
       argc, argv, "sessions", "127.0.0.1:50052",
       "KIP session logging service (kip.sessions.v1.SessionLogService). Flags: "
-      "--listen, --store, --checkpoint_key, --trial_key, --auth_public_key, --tls_cert, "
+      "--listen, --store, --checkpoint_key, --trial_key, --auth_public_key, "
+      "--tls_cert, "
       "--tls_key, --client_ca, --data_dir; --helpfull lists all.");
   std::string data_dir =
       setup.options.data_dir.empty() ? "." : setup.options.data_dir;

@@ -382,8 +382,8 @@ SessionLogServiceImpl::ExportStudy(grpc::CallbackServerContext* context,
       [&](const Principal& caller)
           -> grpc::ServerWriteReactor<v1::ExportStudyResponse>* {
         const v1::ExportStudyRequest req = *request;
-        absl::StatusOr<std::vector<ExportTable>> tables = ExportTables(
-            caller, req.study_id(), req.format());
+        absl::StatusOr<std::vector<ExportTable>> tables =
+            ExportTables(caller, req.study_id(), req.format());
         absl::Status status = tables.status();
         if (status.ok()) {
           status = Audit(caller, "ExportStudy",

@@ -38,9 +38,9 @@ grpc::ServerUnaryReactor* SessionLogServiceImpl::GetAllocationList(
   return guard_.Unary(
       context, "GetAllocationList", [&](const Principal& caller) {
         KIP_ASSIGN_OR_RETURN(list, trial_.AllocationList(*request));
-        KIP_RETURN_IF_ERROR(Audit(caller, "GetAllocationList",
-                                  absl::StrCat("allocation/",
-                                               request->study_id())));
+        KIP_RETURN_IF_ERROR(
+            Audit(caller, "GetAllocationList",
+                  absl::StrCat("allocation/", request->study_id())));
         *response = std::move(list);
         return absl::OkStatus();
       });
@@ -51,9 +51,9 @@ grpc::ServerUnaryReactor* SessionLogServiceImpl::UnblindPatient(
     const v1::UnblindPatientRequest* request,
     v1::UnblindPatientResponse* response) {
   return guard_.Unary(context, "UnblindPatient", [&](const Principal& caller) {
-    KIP_ASSIGN_OR_RETURN(study_id, trial_.StudyOfPatient(
-                                       request->study_id(),
-                                       request->patient_id()));
+    KIP_ASSIGN_OR_RETURN(
+        study_id,
+        trial_.StudyOfPatient(request->study_id(), request->patient_id()));
     // A clinician unblinds patients of their own site only.
     KIP_RETURN_IF_ERROR(
         scope_.CheckPatient(caller, study_id, request->patient_id()));

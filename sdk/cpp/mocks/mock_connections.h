@@ -106,17 +106,22 @@ class MockSessionLogConnection : public SessionLogConnection {
               ListReadAudit,
               (const sessions::v1::ListReadAuditRequest&, const CallOptions&),
               (override));
-  MOCK_METHOD(absl::StatusOr<sessions::v1::GetAllocationListResponse>, GetAllocationList,
-              (const sessions::v1::GetAllocationListRequest&, const CallOptions&),
+  MOCK_METHOD(absl::StatusOr<sessions::v1::GetAllocationListResponse>,
+              GetAllocationList,
+              (const sessions::v1::GetAllocationListRequest&,
+               const CallOptions&),
               (override));
-  MOCK_METHOD(absl::StatusOr<sessions::v1::UnblindPatientResponse>, UnblindPatient,
+  MOCK_METHOD(absl::StatusOr<sessions::v1::UnblindPatientResponse>,
+              UnblindPatient,
               (const sessions::v1::UnblindPatientRequest&, const CallOptions&),
               (override));
   MOCK_METHOD(absl::StatusOr<sessions::v1::UnblindStudyResponse>, UnblindStudy,
               (const sessions::v1::UnblindStudyRequest&, const CallOptions&),
               (override));
-  MOCK_METHOD(absl::StatusOr<sessions::v1::VerifyAllocationsResponse>, VerifyAllocations,
-              (const sessions::v1::VerifyAllocationsRequest&, const CallOptions&),
+  MOCK_METHOD(absl::StatusOr<sessions::v1::VerifyAllocationsResponse>,
+              VerifyAllocations,
+              (const sessions::v1::VerifyAllocationsRequest&,
+               const CallOptions&),
               (override));
   MOCK_METHOD(void, ResetConnectionBackoff, (), (override));
 };

@@ -190,8 +190,8 @@ std::vector<ExportTable> CsvPerEventType(
 ExportTable UnblindingTable(const std::vector<v1::TrialLogEntry>& unblindings) {
   Tables tables;
   const std::vector<std::string> header = {
-      "study_id",     "sequence", "kind",  "patient_id", "kit_code",
-      "unblinded_by", "time",     "reason"};
+      "study_id", "sequence",     "kind", "patient_id",
+      "kit_code", "unblinded_by", "time", "reason"};
   tables.Declare("unblinding", header);
   for (const v1::TrialLogEntry& e : unblindings) {
     tables.Row("unblinding", header,

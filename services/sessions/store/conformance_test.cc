@@ -252,7 +252,8 @@ TEST_P(ConformanceTest, ExportsCarryEveryEventTypeAndSdtmDomains) {
   ASSERT_TRUE(
       log_->Append({start, nausea, ondansetron, stop, pain}, "pump").ok());
 
-  auto csv = ExportStudyTables(*log_, *log_->GetStudy("S1"), v1::CSV_PER_EVENT_TYPE);
+  auto csv =
+      ExportStudyTables(*log_, *log_->GetStudy("S1"), v1::CSV_PER_EVENT_TYPE);
   ASSERT_TRUE(csv.ok()) << csv.status();
   std::map<std::string, std::string> by_name;
   for (const auto& t : *csv) by_name[t.name] = t.csv;

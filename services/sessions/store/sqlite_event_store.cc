@@ -54,9 +54,10 @@ class SqliteEventStore final : public EventStore {
       const std::string& study_id) override {
     Reader reader(*this);
     if (!reader.ok()) return reader.status();
-    KIP_ASSIGN_OR_RETURN(stmt, reader->Prepare("SELECT sealed_seed FROM studies "
-                                               "WHERE id = ? AND sealed_seed "
-                                               "IS NOT NULL"));
+    KIP_ASSIGN_OR_RETURN(stmt,
+                         reader->Prepare("SELECT sealed_seed FROM studies "
+                                         "WHERE id = ? AND sealed_seed "
+                                         "IS NOT NULL"));
     stmt.Bind(1, study_id);
     KIP_ASSIGN_OR_RETURN(row, stmt.Step());
     if (!row) return std::nullopt;
@@ -234,8 +235,7 @@ class SqliteEventStore final : public EventStore {
     while (true) {
       KIP_ASSIGN_OR_RETURN(row, stmt.Step());
       if (!row) break;
-      rows.push_back(
-          {stmt.Int(0), stmt.Text(1), stmt.Text(2), stmt.Text(3)});
+      rows.push_back({stmt.Int(0), stmt.Text(1), stmt.Text(2), stmt.Text(3)});
     }
     return rows;
   }

@@ -126,7 +126,8 @@ absl::Status ValidateRandomisation(const v1::Study& study) {
   }
   const std::string placeholder_seed(32, 's');  // the seed is KIP's to make
   if (r.method() == v1::PERMUTED_BLOCKS) {
-    return InStudy(CheckDesign(Ratios(study), BlockDesignOf(study), placeholder_seed));
+    return InStudy(
+        CheckDesign(Ratios(study), BlockDesignOf(study), placeholder_seed));
   }
   return InStudy(
       CheckMinimisation(Ratios(study), Minimisation(study), placeholder_seed));
@@ -181,10 +182,9 @@ absl::StatusOr<v1::TrialLogEntry> Allocate(
         enrolment.levels[l.factor()] = l.level();
       AddToMargins(arms, enrolment, margins);
     }
-    absl::StatusOr<MinimisationChoice> choice =
-        MinimisationAllocation(arms, Minimisation(study), seed,
-                               static_cast<int64_t>(earlier.size()), margins,
-                               levels);
+    absl::StatusOr<MinimisationChoice> choice = MinimisationAllocation(
+        arms, Minimisation(study), seed, static_cast<int64_t>(earlier.size()),
+        margins, levels);
     if (!choice.ok()) return choice.status();
     entry.set_arm_id(choice->arm_id);
     entry.set_followed_minimising_arm(choice->followed_minimising_arm);
@@ -205,8 +205,8 @@ std::vector<v1::ScheduledAllocation> Schedule(
   std::vector<v1::ScheduledAllocation> out;
   if (study.randomisation().method() != v1::PERMUTED_BLOCKS) return out;
   for (const std::string& stratum : strata) {
-    const std::vector<std::vector<std::string>> blocks =
-        kip::trial::Blocks(Ratios(study), BlockDesignOf(study), seed, stratum, length);
+    const std::vector<std::vector<std::string>> blocks = kip::trial::Blocks(
+        Ratios(study), BlockDesignOf(study), seed, stratum, length);
     int64_t index = 0;
     for (size_t b = 0; b < blocks.size() && index < length; ++b) {
       for (const std::string& arm : blocks[b]) {

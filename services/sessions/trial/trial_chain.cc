@@ -94,8 +94,8 @@ absl::StatusOr<std::vector<v1::TrialLogEntry>> ParseRows(
   std::vector<v1::TrialLogEntry> entries;
   for (const TrialLogRow& row : rows) {
     if (!entries.emplace_back().ParseFromString(row.record)) {
-      return absl::DataLossError(absl::StrCat(
-          "trial log entry ", row.sequence, " is not a readable record"));
+      return absl::DataLossError(absl::StrCat("trial log entry ", row.sequence,
+                                              " is not a readable record"));
     }
   }
   return entries;

@@ -34,8 +34,8 @@ std::string EntryHashHex(const std::string& chain_key,
 
 // The entry that follows `previous` (nullptr: the first): sequence, link and
 // hash set; and its row.
-TrialLogRow Chain(const std::string& chain_key, const v1::TrialLogEntry* previous,
-                  v1::TrialLogEntry& entry);
+TrialLogRow Chain(const std::string& chain_key,
+                  const v1::TrialLogEntry* previous, v1::TrialLogEntry& entry);
 
 // The rows parsed, in order; DATA_LOSS naming the sequence of an unreadable
 // row.
@@ -53,7 +53,7 @@ v1::VerifyAllocationsResponse VerifyTrialLog(
 struct TrialState {
   std::map<std::string, v1::TrialLogEntry> allocation_by_patient;
   std::vector<v1::TrialLogEntry> allocations;  // in order
-  std::set<std::string> emergency_unblinded;  // patient ids
+  std::set<std::string> emergency_unblinded;   // patient ids
   std::optional<v1::TrialLogEntry> study_unblinding;
   std::vector<v1::TrialLogEntry> entries;
 };

@@ -52,16 +52,16 @@ absl::StatusOr<std::string> TrialKeys::Seal(const std::string& study_id,
   std::string out = *nonce + std::string(seed.size() + kTagBytes, '\0');
   unsigned char* cipher = Bytes(out) + kNonceBytes;
   int len = 0;
-  const bool ok =
-      ctx && EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr,
-                                Bytes(seal_key_), Bytes(*nonce)) == 1 &&
-      EVP_EncryptUpdate(ctx.get(), nullptr, &len, Bytes(study_id),
-                        static_cast<int>(study_id.size())) == 1 &&
-      EVP_EncryptUpdate(ctx.get(), cipher, &len, Bytes(seed),
-                        static_cast<int>(seed.size())) == 1 &&
-      EVP_EncryptFinal_ex(ctx.get(), cipher + len, &len) == 1 &&
-      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTagBytes,
-                          cipher + seed.size()) == 1;
+  const bool ok = ctx &&
+                  EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr,
+                                     Bytes(seal_key_), Bytes(*nonce)) == 1 &&
+                  EVP_EncryptUpdate(ctx.get(), nullptr, &len, Bytes(study_id),
+                                    static_cast<int>(study_id.size())) == 1 &&
+                  EVP_EncryptUpdate(ctx.get(), cipher, &len, Bytes(seed),
+                                    static_cast<int>(seed.size())) == 1 &&
+                  EVP_EncryptFinal_ex(ctx.get(), cipher + len, &len) == 1 &&
+                  EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG,
+                                      kTagBytes, cipher + seed.size()) == 1;
   if (!ok) return absl::InternalError("sealing the study's seed failed");
   return out;
 }
@@ -69,31 +69,31 @@ absl::StatusOr<std::string> TrialKeys::Seal(const std::string& study_id,
 absl::StatusOr<std::string> TrialKeys::Unseal(const std::string& study_id,
                                               const std::string& sealed) const {
   if (sealed.size() < kNonceBytes + kTagBytes) {
-    return absl::DataLossError(absl::StrCat(
-        "study '", study_id, "': its sealed seed is truncated"));
+    return absl::DataLossError(
+        absl::StrCat("study '", study_id, "': its sealed seed is truncated"));
   }
   const size_t seed_size = sealed.size() - kNonceBytes - kTagBytes;
   std::string tag = sealed.substr(kNonceBytes + seed_size);
   std::string seed(seed_size, '\0');
   CipherContext ctx(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
   int len = 0;
-  const bool ok =
-      ctx &&
-      EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr,
-                         Bytes(seal_key_), Bytes(sealed)) == 1 &&
-      EVP_DecryptUpdate(ctx.get(), nullptr, &len, Bytes(study_id),
-                        static_cast<int>(study_id.size())) == 1 &&
-      EVP_DecryptUpdate(ctx.get(), Bytes(seed), &len,
-                        Bytes(sealed) + kNonceBytes,
-                        static_cast<int>(seed_size)) == 1 &&
-      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTagBytes,
-                          Bytes(tag)) == 1 &&
-      EVP_DecryptFinal_ex(ctx.get(), Bytes(seed) + len, &len) == 1;
+  const bool ok = ctx &&
+                  EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr,
+                                     Bytes(seal_key_), Bytes(sealed)) == 1 &&
+                  EVP_DecryptUpdate(ctx.get(), nullptr, &len, Bytes(study_id),
+                                    static_cast<int>(study_id.size())) == 1 &&
+                  EVP_DecryptUpdate(ctx.get(), Bytes(seed), &len,
+                                    Bytes(sealed) + kNonceBytes,
+                                    static_cast<int>(seed_size)) == 1 &&
+                  EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG,
+                                      kTagBytes, Bytes(tag)) == 1 &&
+                  EVP_DecryptFinal_ex(ctx.get(), Bytes(seed) + len, &len) == 1;
   if (!ok) {
-    return absl::DataLossError(absl::StrCat(
-        "study '", study_id,
-        "': its sealed seed does not open under this server's trial key (changed, "
-        "moved from another study, or sealed under another key)"));
+    return absl::DataLossError(
+        absl::StrCat("study '", study_id,
+                     "': its sealed seed does not open under this server's "
+                     "trial key (changed, "
+                     "moved from another study, or sealed under another key)"));
   }
   return seed;
 }

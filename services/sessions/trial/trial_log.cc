@@ -5,10 +5,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
-#include "base/status_macros.h"
 #include "base/digest.h"
-#include "services/sessions/store/row_codec.h"
+#include "base/status_macros.h"
 #include "services/sessions/log/validation.h"
+#include "services/sessions/store/row_codec.h"
 #include "services/sessions/trial/allocator.h"
 #include "services/sessions/trial/arm_visibility.h"
 
@@ -66,10 +66,10 @@ absl::StatusOr<v1::Patient> TrialLog::Enroll(v1::Patient patient,
   KIP_ASSIGN_OR_RETURN(study, log_.GetStudy(patient.study_id()));
   if (!IsRandomised(study)) return log_.EnrollPatient(std::move(patient));
   if (!patient.arm_id().empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "patient.arm_id: study '", study.id(), "' is randomised (",
-        v1::AllocationMethod_Name(study.randomisation().method()),
-        "); KIP assigns the arm, leave arm_id empty"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("patient.arm_id: study '", study.id(), "' is randomised (",
+                     v1::AllocationMethod_Name(study.randomisation().method()),
+                     "); KIP assigns the arm, leave arm_id empty"));
   }
   return EnrollRandomised(study, std::move(patient), by_subject);
 }
@@ -87,17 +87,17 @@ absl::StatusOr<v1::Patient> TrialLog::EnrollRandomised(
           AsRequested(patient).SerializeAsString()) {
         return **existing;  // a retried enrolment: the first allocation
       }
-      return absl::AlreadyExistsError(absl::StrCat(
-          "patient '", patient.patient_id(),
-          "' already exists with different content"));
+      return absl::AlreadyExistsError(
+          absl::StrCat("patient '", patient.patient_id(),
+                       "' already exists with different content"));
     }
     KIP_ASSIGN_OR_RETURN(view, View(study.id()));
     if (view.state.study_unblinding.has_value()) {
       return absl::FailedPreconditionError(absl::StrCat(
           "study '", study.id(), "' was unblinded; its enrolment is closed"));
     }
-    KIP_ASSIGN_OR_RETURN(entry,
-                         Allocate(study, seed, view.state.allocations, patient));
+    KIP_ASSIGN_OR_RETURN(
+        entry, Allocate(study, seed, view.state.allocations, patient));
     v1::Patient row = patient;
     row.set_arm_id(entry.arm_id());
     row.set_kit_code(entry.kit_code());
@@ -117,9 +117,9 @@ absl::StatusOr<v1::Patient> TrialLog::EnrollRandomised(
     if (appended.ok()) return row;
     if (!absl::IsAlreadyExists(appended)) return appended;
   }
-  return absl::AbortedError(absl::StrCat(
-      "study '", study.id(), "': enrolment lost ", kAppendAttempts,
-      " races for the trial log; retry"));
+  return absl::AbortedError(absl::StrCat("study '", study.id(),
+                                         "': enrolment lost ", kAppendAttempts,
+                                         " races for the trial log; retry"));
 }
 
 absl::StatusOr<StudyView> TrialLog::View(const std::string& study_id) {
@@ -148,9 +148,9 @@ absl::StatusOr<std::string> TrialLog::StudyOfPatient(
         "patient_id: no randomised study has a patient '", patient_id, "'"));
   }
   if (studies.size() > 1) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "study_id: patient '", patient_id, "' is in studies ",
-        absl::StrJoin(studies, ", "), "; name one"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("study_id: patient '", patient_id, "' is in studies ",
+                     absl::StrJoin(studies, ", "), "; name one"));
   }
   return studies.front();
 }
@@ -165,7 +165,8 @@ absl::StatusOr<v1::UnblindPatientResponse> TrialLog::UnblindPatient(
     return absl::FailedPreconditionError(absl::StrCat(
         "study '", study_id, "' is not blinded: its arms are not withheld"));
   }
-  KIP_ASSIGN_OR_RETURN(patient, log_.GetPatient(study_id, request.patient_id()));
+  KIP_ASSIGN_OR_RETURN(patient,
+                       log_.GetPatient(study_id, request.patient_id()));
   v1::UnblindPatientResponse response;
   for (const v1::TrialLogEntry& e : view.state.entries) {
     if (e.kind() == v1::TrialLogEntry::EMERGENCY_UNBLINDING &&
@@ -194,8 +195,8 @@ absl::StatusOr<v1::Study> TrialLog::UnblindStudy(
   KIP_RETURN_IF_ERROR(CheckReason(request.reason()));
   KIP_ASSIGN_OR_RETURN(view, View(request.study_id()));
   if (!view.study.blinded()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "study '", request.study_id(), "' is not blinded"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("study '", request.study_id(), "' is not blinded"));
   }
   if (view.state.study_unblinding.has_value()) return view.study;
   v1::TrialLogEntry entry;
@@ -209,9 +210,8 @@ absl::StatusOr<v1::Study> TrialLog::UnblindStudy(
 
 absl::StatusOr<v1::GetAllocationListResponse> TrialLog::AllocationList(
     const v1::GetAllocationListRequest& request) {
-  const int length = request.schedule_length() == 0
-                         ? kDefaultScheduleLength
-                         : request.schedule_length();
+  const int length = request.schedule_length() == 0 ? kDefaultScheduleLength
+                                                    : request.schedule_length();
   if (length < 0 || length > kMaxScheduleLength) {
     return absl::InvalidArgumentError(
         absl::StrCat("schedule_length: ", request.schedule_length(),
@@ -219,9 +219,9 @@ absl::StatusOr<v1::GetAllocationListResponse> TrialLog::AllocationList(
   }
   KIP_ASSIGN_OR_RETURN(view, View(request.study_id()));
   if (!IsRandomised(view.study)) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "study '", request.study_id(),
-        "' is not randomised: its callers choose the arms"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("study '", request.study_id(),
+                     "' is not randomised: its callers choose the arms"));
   }
   KIP_ASSIGN_OR_RETURN(seed, Seed(request.study_id()));
   v1::GetAllocationListResponse response;
@@ -269,13 +269,12 @@ absl::StatusOr<v1::TrialLogEntry> TrialLog::Append(const std::string& study_id,
     KIP_ASSIGN_OR_RETURN(entries, ParseRows(rows));
     const TrialLogRow row = Chain(
         keys_.chain_key(), entries.empty() ? nullptr : &entries.back(), entry);
-    absl::Status appended =
-        log_.store().AppendTrialLog(study_id, row, nullptr);
+    absl::Status appended = log_.store().AppendTrialLog(study_id, row, nullptr);
     if (appended.ok()) return entry;
     if (!absl::IsAlreadyExists(appended)) return appended;
   }
-  return absl::AbortedError(absl::StrCat(
-      "study '", study_id, "': the trial log stayed busy; retry"));
+  return absl::AbortedError(
+      absl::StrCat("study '", study_id, "': the trial log stayed busy; retry"));
 }
 
 }  // namespace kip::trial

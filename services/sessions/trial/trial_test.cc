@@ -103,9 +103,9 @@ TEST(AllocatorTest, KitCodesAreUniqueAndBlocksBalancePerSite) {
   // The same seed gives the same list; the kit code does not follow the arm.
   std::vector<v1::TrialLogEntry> again;
   for (int i = 0; i < 120; ++i) {
-    auto entry = Allocate(study, seed, again,
-                          PatientAt("P" + std::to_string(i),
-                                    i % 3 == 0 ? "a" : "b"));
+    auto entry =
+        Allocate(study, seed, again,
+                 PatientAt("P" + std::to_string(i), i % 3 == 0 ? "a" : "b"));
     EXPECT_EQ(entry->arm_id(), earlier[i].arm_id());
     again.push_back(*entry);
   }
@@ -156,12 +156,10 @@ TEST(TrialChainTest, FindsAChangedRemovedOrReplayedEntryAndAMovedArm) {
   std::vector<TrialLogRow> replayed = rows;
   replayed.push_back(rows[4]);
   replayed.back().sequence = 7;
-  EXPECT_FALSE(
-      VerifyTrialLog(keys->chain_key(), "S", replayed, patients).ok());
+  EXPECT_FALSE(VerifyTrialLog(keys->chain_key(), "S", replayed, patients).ok());
   // A patient row's arm moved: found against its allocation.
   std::vector<v1::Patient> moved = patients;
-  moved[0].set_arm_id(moved[0].arm_id() == "ketamine" ? "placebo"
-                                                      : "ketamine");
+  moved[0].set_arm_id(moved[0].arm_id() == "ketamine" ? "placebo" : "ketamine");
   auto moved_result = VerifyTrialLog(keys->chain_key(), "S", rows, moved);
   EXPECT_FALSE(moved_result.ok());
   EXPECT_THAT(moved_result.problem(), HasSubstr("'P0'"));
