@@ -68,6 +68,29 @@ const std::map<std::string, std::string> kUsage = {
      "kipctl sessions verify --session ID [--json]   (exit 1 if tampered)"},
     {"sessions export",
      "kipctl sessions export --study S --out DIR [--format csv|sdtm]"},
+    {"sessions create-study",
+     "kipctl sessions create-study --study S --arms ID[:TITLE],ID[:TITLE] "
+     "[--ratios 1,1]\n"
+     "    [--randomise caller|blocks|minimisation] [--factors "
+     "site,sex,age_band,condition]\n"
+     "    [--follow-probability P] [--blinded] [--site ID ...] [--protocol ID "
+     "...] [--title T] [--json]"},
+    {"sessions enroll",
+     "kipctl sessions enroll --study S --patient P --site ID --weight-kg W\n"
+     "    [--height-cm H] [--sex F|M] [--age-band B] [--condition C] "
+     "[--baseline-pain NRS]\n"
+     "    [--arm A (only where the caller allocates)] [--json]"},
+    {"sessions allocation",
+     "kipctl sessions allocation --study S [--schedule N] [--out DIR | "
+     "--json]   (statistician, admin)"},
+    {"sessions unblind",
+     "kipctl sessions unblind --patient P --reason TEXT [--study S] [--json]"},
+    {"sessions unblind-study",
+     "kipctl sessions unblind-study --study S --reason TEXT [--json]   "
+     "(admin)"},
+    {"sessions verify-allocations",
+     "kipctl sessions verify-allocations --study S [--json]   (exit 1 if "
+     "tampered)"},
     {"analytics outcomes",
      "kipctl analytics outcomes --study ID [--outcome pain-change-follow-up|"
      "pain-change-end-of-course|\n"

@@ -17,6 +17,7 @@
 #include "sdk/cpp/session_logger.h"
 #include "sdk/kipctl/args.h"
 #include "sdk/kipctl/exit_status.h"
+#include "sdk/kipctl/trial_commands.h"
 
 namespace kip::kipctl {
 namespace {
@@ -188,6 +189,8 @@ int Export(const Args& args, SessionLogClient& sessions) {
 int RunSessionsCommand(const std::string& command,
                        const std::vector<std::string>& argv,
                        const kip::ConnectionOptions& options) {
+  SessionLogClient sessions(MakeSessionLogConnection(options));
+  if (IsTrialCommand(command)) return RunTrialCommand(command, argv, sessions);
   auto args = Args::Parse(
       argv,
       {"study", "patient", "protocol", "protocol-version", "device", "course",
@@ -195,7 +198,6 @@ int RunSessionsCommand(const std::string& command,
        "follow-up-day", "note", "format", "out"},
       {"json"});
   if (!args.ok()) return InvalidInput(std::string(args.status().message()));
-  SessionLogClient sessions(MakeSessionLogConnection(options));
   if (command == "start") return Start(*args, sessions);
   if (command == "log") return Log(*args, sessions);
   if (command == "show") return Show(*args, sessions);
@@ -203,7 +205,9 @@ int RunSessionsCommand(const std::string& command,
   if (command == "export") return Export(*args, sessions);
   return InvalidInput(
       absl::StrCat("sessions ", command,
-                   ": unknown command (start, log, show, verify, export)"));
+                   ": unknown command (start, log, show, verify, export, "
+                   "create-study, enroll, allocation, unblind, unblind-study, "
+                   "verify-allocations)"));
 }
 
 }  // namespace kip::kipctl
