@@ -31,6 +31,8 @@ std::vector<sv1::Event> CorrectedEvents(
       {session.events().begin(), session.events().end()});
 }
 
+constexpr char kBlindedLabel[] = "blinded";
+
 // What one patient contributes.
 struct PatientOutcome {
   std::string arm;
@@ -44,7 +46,9 @@ PatientOutcome Summarise(const LoggedPatient& p,
                          const av1::ComputeStudyOutcomesRequest& request,
                          const std::string& side_effect) {
   PatientOutcome out;
-  out.arm = p.patient.arm_id();
+  // A blinded study's patients are one group under one label until an admin
+  // unblinds it (issue #15): the sessions service withholds their arms.
+  out.arm = p.patient.arm_withheld() ? kBlindedLabel : p.patient.arm_id();
   std::vector<const sv1::GetSessionResponse*> sessions;
   for (const auto& s : p.sessions) sessions.push_back(&s);
   std::sort(sessions.begin(), sessions.end(), [](auto* a, auto* b) {
@@ -235,6 +239,14 @@ absl::StatusOr<av1::ComputeStudyOutcomesResponse> ComputeOutcomes(
   }
   if (request.treatment_arm_id().empty() || request.control_arm_id().empty())
     return response;
+  if (by_arm.count(kBlindedLabel)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "study_id: study '", request.study_id(),
+        "' is blinded; its outcomes are reported pooled under the label '",
+        kBlindedLabel,
+        "' until an admin unblinds it, so there is no treatment "
+        "and control to compare"));
+  }
   if (!by_arm.count(request.treatment_arm_id()) ||
       !by_arm.count(request.control_arm_id())) {
     return absl::FailedPreconditionError(absl::StrCat(
