@@ -321,6 +321,8 @@ TEST_P(KustomizeTest, TheOverlayRunsWhatItPromises) {
   EXPECT_FALSE(absl::StrContains(*store, "password")) << "password in args";
   EXPECT_TRUE(Arg(sessions_server, "--checkpoint_key").has_value())
       << "replicas must share one checkpoint key";
+  EXPECT_TRUE(Arg(sessions_server, "--trial_key").has_value())
+      << "replicas must share one trial key";
   const YAML::Node migrate =
       sessions["spec"]["template"]["spec"]["initContainers"][0];
   ASSERT_TRUE(migrate) << "no schema migration step";
