@@ -48,8 +48,10 @@ TEST(PumpSimTest, RunsATrialThroughTheOutboxAndPoolsIt) {
         " --analytics=", analytics->address(),
         " --clinician_token=", auth.Token("clinician"),
         " --device_token=", auth.Token("device"),
-        " --researcher_token=", auth.Token("researcher"), " --out_dir=", dir,
-        "/demo > ", out, " 2>&1");
+        " --researcher_token=", auth.Token("researcher"),
+        " --pharmacy_token=", auth.Token("pharmacy"),
+        " --admin_token=", auth.Token("admin"), " --out_dir=", dir, "/demo > ",
+        out, " 2>&1");
     const int status = std::system(command.c_str());
     return std::make_pair(WEXITSTATUS(status), ReadAll(out));
   };
@@ -59,7 +61,7 @@ TEST(PumpSimTest, RunsATrialThroughTheOutboxAndPoolsIt) {
     grpc::ClientContext context;
     context.AddMetadata("authorization", "Bearer " + auth.Token("clinician"));
     sv1::ListSessionsRequest list;
-    list.set_study_id("DEMO-7");
+    list.set_study_id("RCT-7");
     list.set_page_size(1000);
     sv1::ListSessionsResponse listed;
     EXPECT_TRUE(stub->ListSessions(&context, list, &listed).ok());
@@ -82,13 +84,20 @@ TEST(PumpSimTest, RunsATrialThroughTheOutboxAndPoolsIt) {
       << text;
   EXPECT_NE(text.find("0 refused"), std::string::npos) << text;
   EXPECT_NE(text.find("pooled (random effects"), std::string::npos) << text;
-  EXPECT_NE(text.find("DEMO-7"), std::string::npos) << text;
+  EXPECT_NE(text.find("clinician sees no arm (blinded)"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("researcher sees group 'blinded': "), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("trial log: 6 entries, verified"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("unblinded by an admin"), std::string::npos) << text;
+  EXPECT_NE(text.find("RCT-7"), std::string::npos) << text;
   EXPECT_EQ(count_sessions(), 6 * 5);  // bosma-2018: 5 daily sessions
   const std::string svg = ReadAll(dir + "/demo/forest.svg");
   EXPECT_NE(svg.find("<svg xmlns"), std::string::npos) << svg.substr(0, 80);
   EXPECT_NE(svg.find("</svg>"), std::string::npos);
   EXPECT_NE(svg.find("Published meta-analysis"), std::string::npos);
-  EXPECT_NE(svg.find("DEMO-7"), std::string::npos);
+  EXPECT_NE(svg.find("RCT-7"), std::string::npos);
 
   const auto [again, again_text] = run("second");
   ASSERT_EQ(again, 0) << again_text;

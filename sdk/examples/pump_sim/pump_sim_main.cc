@@ -28,7 +28,13 @@ ABSL_FLAG(std::string, analytics, "127.0.0.1:50053", "analytics service");
 ABSL_FLAG(std::string, clinician_token, "", "bearer token of a clinician");
 ABSL_FLAG(std::string, device_token, "", "bearer token of a device (the pump)");
 ABSL_FLAG(std::string, researcher_token, "", "bearer token of a researcher");
-ABSL_FLAG(int, patients, 24, "patients (alternating arms)");
+ABSL_FLAG(std::string, pharmacy_token, "",
+          "bearer token of the pharmacy (sees each kit's arm, to prepare "
+          "ketamine or placebo; the simulated patient responds to it)");
+ABSL_FLAG(std::string, admin_token, "",
+          "bearer token of an admin (unblinds the study before the analysis)");
+ABSL_FLAG(int, patients, 24,
+          "patients (KIP randomises them: permuted blocks, blinded)");
 ABSL_FLAG(std::string, site, "local",
           "the patients' site: the clinician's and the pump's tokens must be "
           "of it (./kip up's dev tokens are of site 'local')");
@@ -76,7 +82,8 @@ struct Simulator {
 // until the outbox has delivered it all.
 void LogTrial(const std::string& study_id, const std::string& out_dir,
               Simulator& sim, kip::DosingClient& dosing,
-              kip::SessionLogClient& clinician) {
+              kip::SessionLogClient& clinician,
+              kip::SessionLogClient& pharmacy) {
   // The pump's outbox. The first third of the trial is logged with the
   // network down (an unreachable target); the outbox keeps it until the
   // pump reconnects.
@@ -111,13 +118,11 @@ void LogTrial(const std::string& study_id, const std::string& out_dir,
           "network back after %d patients: %ld records waiting in the outbox\n",
           p, static_cast<long>(logger->PendingCount()));
     }
-    const bool ketamine = p % 2 == 0;
     sv1::EnrollPatientRequest enroll;
     sv1::Patient* patient = enroll.mutable_patient();
     patient->set_study_id(study_id);
     patient->set_patient_id(absl::StrFormat("P%03d", p + 1));
     patient->set_site_id(absl::GetFlag(FLAGS_site));
-    patient->set_arm_id(ketamine ? "ketamine" : "placebo");
     patient->set_baseline_weight_kg(std::round(sim.Uniform(55, 100)));
     patient->set_height_cm(std::round(sim.Uniform(155, 190)));
     patient->set_sex(sim.Chance(0.6) ? kip::common::v1::FEMALE
@@ -130,7 +135,23 @@ void LogTrial(const std::string& study_id, const std::string& out_dir,
                                         10);
     patient->set_conditioned_pain_modulation_nrs(
         std::round(sim.Uniform(-2, 2) * 10) / 10);
-    OrDie(clinician.EnrollPatient(enroll), "EnrollPatient");
+    // KIP allocates; the clinician sees the kit code, the pharmacy the arm
+    // it prepares (the simulated patient responds to what is in the bag).
+    const sv1::Patient enrolled =
+        OrDie(clinician.EnrollPatient(enroll), "EnrollPatient").patient();
+    sv1::GetPatientRequest kit;
+    kit.set_study_id(study_id);
+    kit.set_patient_id(enrolled.patient_id());
+    const bool ketamine =
+        OrDie(pharmacy.GetPatient(kit), "GetPatient (pharmacy)")
+            .patient()
+            .arm_id() == "ketamine";
+    if (p < 2) {
+      std::printf("%s enrolled: kit %s, clinician sees %s\n",
+                  enrolled.patient_id().c_str(), enrolled.kit_code().c_str(),
+                  enrolled.arm_withheld() ? "no arm (blinded)"
+                                          : enrolled.arm_id().c_str());
+    }
 
     dv1::PlanCourseRequest plan_request;
     plan_request.set_protocol_id("bosma-2018");
@@ -286,13 +307,47 @@ void LogTrial(const std::string& study_id, const std::string& out_dir,
       static_cast<long>(logger->RejectedCount()));
 }
 
+// While blinded, the researcher sees one pooled group; the trial log
+// verifies; then an admin unblinds the study for the final analysis.
+void UnblindForAnalysis(const std::string& study_id,
+                        kip::SessionLogClient& clinician,
+                        kip::SessionLogClient& admin,
+                        kip::AnalyticsClient& analytics) {
+  av1::ComputeStudyOutcomesRequest blinded;
+  blinded.set_study_id(study_id);
+  blinded.set_outcome(av1::RESPONDERS_30_PERCENT);
+  const auto pooled =
+      OrDie(analytics.ComputeStudyOutcomes(blinded), "ComputeStudyOutcomes");
+  for (const auto& arm : pooled.arms()) {
+    if (arm.dose_band() != "all") continue;
+    std::printf(
+        "while blinded, the researcher sees group '%s': %ld / %ld "
+        "responders\n",
+        arm.arm_id().c_str(), static_cast<long>(arm.events()),
+        static_cast<long>(arm.n()));
+  }
+  sv1::VerifyAllocationsRequest verify;
+  verify.set_study_id(study_id);
+  const auto verified =
+      OrDie(clinician.VerifyAllocations(verify), "VerifyAllocations");
+  std::printf("trial log: %ld entries, %s\n",
+              static_cast<long>(verified.entries_checked()),
+              verified.ok() ? "verified" : verified.problem().c_str());
+  sv1::UnblindStudyRequest unblind;
+  unblind.set_study_id(study_id);
+  unblind.set_reason("demo: every follow-up logged, database locked");
+  const auto unblinded = OrDie(admin.UnblindStudy(unblind), "UnblindStudy");
+  std::printf("study %s unblinded by an admin (logged); the analysis follows\n",
+              unblinded.study().id().c_str());
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   const std::string out_dir = absl::GetFlag(FLAGS_out_dir);
   std::filesystem::create_directories(out_dir);
-  const std::string study_id = absl::StrCat("DEMO-", absl::GetFlag(FLAGS_seed));
+  const std::string study_id = absl::StrCat("RCT-", absl::GetFlag(FLAGS_seed));
   Simulator sim{std::mt19937(absl::GetFlag(FLAGS_seed))};
 
   kip::DosingClient dosing(kip::MakeDosingConnection(
@@ -301,19 +356,31 @@ int main(int argc, char** argv) {
       absl::GetFlag(FLAGS_sessions), absl::GetFlag(FLAGS_clinician_token))));
   kip::AnalyticsClient analytics(kip::MakeAnalyticsConnection(Options(
       absl::GetFlag(FLAGS_analytics), absl::GetFlag(FLAGS_researcher_token))));
+  kip::SessionLogClient pharmacy(kip::MakeSessionLogConnection(Options(
+      absl::GetFlag(FLAGS_sessions), absl::GetFlag(FLAGS_pharmacy_token))));
+  kip::SessionLogClient admin(kip::MakeSessionLogConnection(Options(
+      absl::GetFlag(FLAGS_sessions), absl::GetFlag(FLAGS_admin_token))));
 
   // The study and its patients.
   sv1::CreateStudyRequest study;
   study.mutable_study()->set_id(study_id);
   study.mutable_study()->set_title(
-      "Synthetic demo: IV ketamine vs placebo, 5-day course");
+      "Synthetic demo: IV ketamine vs placebo, 5-day course, randomised "
+      "(permuted blocks), double-blind");
   for (const char* arm : {"ketamine", "placebo"}) {
     auto* a = study.mutable_study()->add_arms();
     a->set_id(arm);
     a->set_title(arm);
   }
   study.mutable_study()->add_protocol_ids("bosma-2018");
+  study.mutable_study()->mutable_randomisation()->set_method(
+      sv1::PERMUTED_BLOCKS);
+  study.mutable_study()->set_blinded(true);
   OrDie(clinician.CreateStudy(study), "CreateStudy");
+  std::printf(
+      "study %s: randomised by KIP (permuted blocks of 2, 4, 6), "
+      "blinded (kit codes)\n",
+      study_id.c_str());
 
   sv1::ListSessionsRequest logged_sessions;
   logged_sessions.set_study_id(study_id);
@@ -325,8 +392,9 @@ int main(int argc, char** argv) {
     std::printf("study %s is already logged; reading its outcome again\n",
                 study_id.c_str());
   } else {
-    LogTrial(study_id, out_dir, sim, dosing, clinician);
+    LogTrial(study_id, out_dir, sim, dosing, clinician, pharmacy);
   }
+  UnblindForAnalysis(study_id, clinician, admin, analytics);
 
   // The outcome, and the trial pooled with the seeds' meta-analysis.
   av1::ComputeStudyOutcomesRequest outcome;
