@@ -6,8 +6,12 @@
 // unblinds the study.
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 
+#include <atomic>
+#include <cmath>
 #include <fstream>
+#include <thread>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -39,12 +43,27 @@ class TrialServerTest : public ::testing::TestWithParam<std::string> {
       ASSERT_TRUE(dsn.ok()) << dsn.status();
       args.push_back("--store=postgres:" + *dsn);
     }
+    args_ = args;
+    ASSERT_NO_FATAL_FAILURE(StartServer());
+  }
+
+  void StartServer() {
     auto server = testing::ServerProcess::Start(
-        "services/sessions/sessions_server", args, "sessions");
+        "services/sessions/sessions_server", args_, "sessions");
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::make_unique<testing::ServerProcess>(std::move(*server));
     stub_ = sv1::SessionLogService::NewStub(grpc::CreateChannel(
         server_->address(), grpc::InsecureChannelCredentials()));
+  }
+
+  grpc::Status EnrollOverGrpc(sv1::SessionLogService::Stub& stub,
+                              const std::string& patient) {
+    sv1::EnrollPatientRequest request;
+    *request.mutable_patient() = sessions::testing::MakePatient("T1", patient);
+    request.mutable_patient()->clear_arm_id();
+    sv1::EnrollPatientResponse response;
+    return stub.EnrollPatient(
+        auth_.Context("clinician", absl::Seconds(2)).get(), request, &response);
   }
 
   CliRun Kipctl(const std::string& args, const std::string& role) {
@@ -84,6 +103,7 @@ class TrialServerTest : public ::testing::TestWithParam<std::string> {
   }
 
   const testing::TestAuth auth_;
+  std::vector<std::string> args_;
   std::unique_ptr<testing::ServerProcess> server_;
   std::unique_ptr<sv1::SessionLogService::Stub> stub_;
 };
@@ -227,6 +247,91 @@ TEST_P(TrialServerTest, MinimisationAndCallerStudiesSideBySide) {
       "clinician");
   EXPECT_EQ(blinded_caller.exit_status, 2);
   EXPECT_THAT(blinded_caller.err, HasSubstr("study.blinded"));
+}
+
+TEST_P(TrialServerTest, SigkillMidEnrolmentLeavesAVerifiableTrialLog) {
+  CreateBlindedStudy();
+  std::atomic<bool> stop{false};
+  std::atomic<int> attempted{0};
+  std::thread enroller([&] {
+    auto stub = sv1::SessionLogService::NewStub(grpc::CreateChannel(
+        server_->address(), grpc::InsecureChannelCredentials()));
+    while (!stop) {
+      (void)EnrollOverGrpc(*stub, absl::StrCat("K", attempted.load()));
+      ++attempted;
+    }
+  });
+  absl::SleepFor(absl::Milliseconds(400));
+  ASSERT_TRUE(server_->SignalAndWait(SIGKILL, absl::Seconds(10)).has_value());
+  stop = true;
+  enroller.join();
+  ASSERT_NO_FATAL_FAILURE(StartServer());
+  // Every enrolment tried is retried: a committed one returns its first
+  // allocation, one lost with the server is allocated now.
+  for (int i = 0; i < attempted; ++i) {
+    grpc::Status status = EnrollOverGrpc(*stub_, absl::StrCat("K", i));
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  sv1::VerifyAllocationsRequest verify;
+  verify.set_study_id("T1");
+  sv1::VerifyAllocationsResponse verified;
+  ASSERT_TRUE(stub_
+                  ->VerifyAllocations(auth_.Context("clinician").get(), verify,
+                                      &verified)
+                  .ok());
+  EXPECT_TRUE(verified.ok()) << verified.problem();
+  EXPECT_EQ(verified.entries_checked(), attempted.load());
+  std::printf("%d enrolments through a SIGKILL: trial log verified\n",
+              attempted.load());
+}
+
+TEST_P(TrialServerTest, BadTrialRequestsAreNamedAndWriteNothing) {
+  CreateBlindedStudy();
+  ASSERT_EQ(Enroll("P1").exit_status, 0);
+  sv1::GetAllocationListRequest list;
+  list.set_study_id("T1");
+  list.set_schedule_length(20000);
+  sv1::GetAllocationListResponse listed;
+  grpc::Status status = stub_->GetAllocationList(
+      auth_.Context("statistician").get(), list, &listed);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("schedule_length"));
+  sv1::UnblindPatientRequest unblind;
+  unblind.set_study_id("T1");
+  unblind.set_patient_id("nobody");
+  unblind.set_reason("a real reason");
+  sv1::UnblindPatientResponse unblinded;
+  EXPECT_EQ(stub_
+                ->UnblindPatient(auth_.Context("clinician").get(), unblind,
+                                 &unblinded)
+                .error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  unblind.set_patient_id("P1");
+  unblind.set_reason(std::string(2001, 'r'));
+  status = stub_->UnblindPatient(auth_.Context("clinician").get(), unblind,
+                                 &unblinded);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("reason"));
+  sv1::CreateStudyRequest create;
+  *create.mutable_study() = sessions::testing::MakeStudy("M2");
+  create.mutable_study()->mutable_randomisation()->set_method(
+      sv1::MINIMISATION);
+  create.mutable_study()->mutable_randomisation()->set_follow_probability(
+      std::nan(""));
+  sv1::CreateStudyResponse created;
+  status =
+      stub_->CreateStudy(auth_.Context("clinician").get(), create, &created);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(),
+              HasSubstr("study.randomisation.follow_probability"));
+  sv1::VerifyAllocationsRequest verify;
+  verify.set_study_id("T1");
+  sv1::VerifyAllocationsResponse verified;
+  ASSERT_TRUE(stub_
+                  ->VerifyAllocations(auth_.Context("clinician").get(), verify,
+                                      &verified)
+                  .ok());
+  EXPECT_EQ(verified.entries_checked(), 1);  // nothing else was written
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, TrialServerTest,
