@@ -271,13 +271,17 @@ class ConcealmentTest : public ::testing::Test {
 };
 
 TEST_F(ConcealmentTest, NoRpcShowsABlindedArmToDeviceClinicianOrResearcher) {
-  const auto* pool = google::protobuf::DescriptorPool::generated_pool();
+  // Through a message's file: the generated pool as this binary links it
+  // (the ThreadSanitizer build links its own copy of the generated code).
   const ServiceDescriptor* services[] = {
-      pool->FindServiceByName(
-          kip::dosing::v1::DosingService::service_full_name()),
-      pool->FindServiceByName(sv1::SessionLogService::service_full_name()),
-      pool->FindServiceByName(
-          kip::analytics::v1::AnalyticsService::service_full_name())};
+      kip::dosing::v1::PlanCourseRequest::descriptor()
+          ->file()
+          ->FindServiceByName("DosingService"),
+      sv1::GetStudyRequest::descriptor()->file()->FindServiceByName(
+          "SessionLogService"),
+      kip::analytics::v1::RunMetaAnalysisRequest::descriptor()
+          ->file()
+          ->FindServiceByName("AnalyticsService")};
   for (const ServiceDescriptor* service : services) ASSERT_NE(service, nullptr);
   std::map<std::string, int> answered_ok;
   int calls = 0;
@@ -318,9 +322,8 @@ TEST_F(ConcealmentTest, NoRpcShowsABlindedArmToDeviceClinicianOrResearcher) {
   EXPECT_EQ(answered_ok["EnrollPatient"], 1);     // clinician (then replayed)
 
   // The scan would see an arm: pharmacy's answer holds one.
-  const Answer pharmacy = Call(
-      *pool->FindMethodByName("kip.sessions.v1.SessionLogService.GetPatient"),
-      "pharmacy");
+  const Answer pharmacy =
+      Call(*services[1]->FindMethodByName("GetPatient"), "pharmacy");
   ASSERT_TRUE(pharmacy.status.ok()) << pharmacy.status.error_message();
   EXPECT_TRUE(absl::StrContains(pharmacy.messages.at(0), kNeedles[0]) ||
               absl::StrContains(pharmacy.messages.at(0), kNeedles[1]));
