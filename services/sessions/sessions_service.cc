@@ -71,7 +71,7 @@ absl::StatusOr<v1::Study> SessionLogServiceImpl::Shown(const Principal& caller,
 absl::StatusOr<v1::Patient> SessionLogServiceImpl::Shown(
     const Principal& caller, v1::Patient patient) {
   KIP_ASSIGN_OR_RETURN(view, trial_.View(patient.study_id()));
-  trial::ShowPatient(caller.role, view.study, view.state, patient);
+  trial::ShowPatient(caller.role, view.study, *view.state, patient);
   return patient;
 }
 

@@ -18,9 +18,9 @@ absl::StatusOr<std::vector<ExportTable>> SessionLogServiceImpl::ExportTables(
   ExportView export_view;
   export_view.withhold_free_text = WithholdsFreeText(caller.role);
   export_view.show_patient = [&](v1::Patient& patient) {
-    trial::ShowPatient(caller.role, view.study, view.state, patient);
+    trial::ShowPatient(caller.role, view.study, *view.state, patient);
   };
-  for (const v1::TrialLogEntry& e : view.state.entries) {
+  for (const v1::TrialLogEntry& e : view.state->entries) {
     if (e.kind() == v1::TrialLogEntry::ALLOCATION) continue;
     v1::TrialLogEntry shown = e;
     shown.clear_arm_id();  // the report says who and why, not which arm

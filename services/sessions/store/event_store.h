@@ -140,9 +140,9 @@ class EventStore {
   virtual absl::StatusOr<std::vector<std::pair<int64_t, std::string>>>
   LeafHashesFrom(int64_t from_index) = 0;
 
-  // A study's trial log in sequence order.
+  // A study's trial log in sequence order, from after `after_sequence`.
   virtual absl::StatusOr<std::vector<TrialLogRow>> ListTrialLog(
-      const std::string& study_id) = 0;
+      const std::string& study_id, int64_t after_sequence) = 0;
   // Appends `row` and, when given, inserts `patient`, in one transaction:
   // ALREADY_EXISTS (nothing written) when the sequence or the patient is
   // taken, so concurrent writers of one study serialise by retrying.

@@ -184,11 +184,12 @@ class PostgresEventStore final : public EventStore {
   }
 
   absl::StatusOr<std::vector<TrialLogRow>> ListTrialLog(
-      const std::string& study_id) override {
-    KIP_ASSIGN_OR_RETURN(r, Read("SELECT sequence, patient_id, hash_hex, "
-                                 "record FROM trial_log WHERE study_id = $1 "
-                                 "ORDER BY sequence",
-                                 {PgParam::Text(study_id)}));
+      const std::string& study_id, int64_t after_sequence) override {
+    KIP_ASSIGN_OR_RETURN(
+        r, Read("SELECT sequence, patient_id, hash_hex, "
+                "record FROM trial_log WHERE study_id = $1 "
+                "AND sequence > $2 ORDER BY sequence",
+                {PgParam::Text(study_id), PgParam::Int(after_sequence)}));
     std::vector<TrialLogRow> rows;
     for (int i = 0; i < r.rows(); ++i) {
       rows.push_back({r.Int(i, 0), r.Text(i, 1), r.Text(i, 2), r.Bytes(i, 3)});

@@ -223,14 +223,15 @@ class SqliteEventStore final : public EventStore {
   }
 
   absl::StatusOr<std::vector<TrialLogRow>> ListTrialLog(
-      const std::string& study_id) override {
+      const std::string& study_id, int64_t after_sequence) override {
     Reader reader(*this);
     if (!reader.ok()) return reader.status();
-    KIP_ASSIGN_OR_RETURN(stmt, reader->Prepare("SELECT sequence, patient_id, "
-                                               "hash_hex, record FROM "
-                                               "trial_log WHERE study_id = ? "
-                                               "ORDER BY sequence"));
-    stmt.Bind(1, study_id);
+    KIP_ASSIGN_OR_RETURN(stmt,
+                         reader->Prepare("SELECT sequence, patient_id, "
+                                         "hash_hex, record FROM "
+                                         "trial_log WHERE study_id = ? AND "
+                                         "sequence > ? ORDER BY sequence"));
+    stmt.Bind(1, study_id).Bind(2, after_sequence);
     std::vector<TrialLogRow> rows;
     while (true) {
       KIP_ASSIGN_OR_RETURN(row, stmt.Step());

@@ -109,6 +109,39 @@ absl::Status CheckMinimisation(const std::vector<ArmRatio>& arms,
   return absl::OkStatus();
 }
 
+namespace {
+
+// Block `b`'s size as a multiple of the ratios' sum.
+int BlockMultiple(const BlockDesign& blocks, const std::string& seed,
+                  const std::string& stratum, int64_t b) {
+  return blocks.multiples[Below(seed, "block-size:" + stratum, b,
+                                blocks.multiples.size())];
+}
+
+int RatioSum(const std::vector<ArmRatio>& arms) {
+  int sum = 0;
+  for (const ArmRatio& a : arms) sum += a.ratio;
+  return sum;
+}
+
+// Block `b` of `stratum`'s list: every arm ratio x multiple times, shuffled
+// (Fisher-Yates, every draw from the keyed stream).
+std::vector<std::string> OneBlock(const std::vector<ArmRatio>& arms,
+                                  const BlockDesign& blocks,
+                                  const std::string& seed,
+                                  const std::string& stratum, int64_t b) {
+  const int multiple = BlockMultiple(blocks, seed, stratum, b);
+  std::vector<std::string> block;
+  for (const ArmRatio& a : arms)
+    for (int i = 0; i < a.ratio * multiple; ++i) block.push_back(a.arm_id);
+  const std::string purpose = absl::StrCat("block:", stratum, ":", b);
+  for (size_t i = block.size() - 1; i > 0; --i)
+    std::swap(block[i], block[Below(seed, purpose, i, i + 1)]);
+  return block;
+}
+
+}  // namespace
+
 std::vector<std::vector<std::string>> Blocks(const std::vector<ArmRatio>& arms,
                                              const BlockDesign& blocks,
                                              const std::string& seed,
@@ -117,17 +150,8 @@ std::vector<std::vector<std::string>> Blocks(const std::vector<ArmRatio>& arms,
   std::vector<std::vector<std::string>> out;
   int64_t covered = 0;
   for (int64_t b = 0; covered < count || out.empty(); ++b) {
-    const int multiple = blocks.multiples[Below(seed, "block-size:" + stratum,
-                                                b, blocks.multiples.size())];
-    std::vector<std::string> block;
-    for (const ArmRatio& a : arms)
-      for (int i = 0; i < a.ratio * multiple; ++i) block.push_back(a.arm_id);
-    // Fisher-Yates, every draw from the keyed stream.
-    const std::string purpose = absl::StrCat("block:", stratum, ":", b);
-    for (size_t i = block.size() - 1; i > 0; --i)
-      std::swap(block[i], block[Below(seed, purpose, i, i + 1)]);
-    covered += block.size();
-    out.push_back(std::move(block));
+    out.push_back(OneBlock(arms, blocks, seed, stratum, b));
+    covered += out.back().size();
   }
   return out;
 }
@@ -135,13 +159,16 @@ std::vector<std::vector<std::string>> Blocks(const std::vector<ArmRatio>& arms,
 std::string BlockAllocation(const std::vector<ArmRatio>& arms,
                             const BlockDesign& blocks, const std::string& seed,
                             const std::string& stratum, int64_t index) {
+  // Only the sizes of the earlier blocks are drawn; only the block holding
+  // `index` is shuffled (the same draws as Blocks makes).
+  const int64_t ratio_sum = RatioSum(arms);
   int64_t offset = 0;
-  for (const auto& block : Blocks(arms, blocks, seed, stratum, index + 1)) {
-    if (index < offset + static_cast<int64_t>(block.size()))
-      return block[index - offset];
-    offset += block.size();
+  for (int64_t b = 0;; ++b) {
+    const int64_t size = ratio_sum * BlockMultiple(blocks, seed, stratum, b);
+    if (index < offset + size)
+      return OneBlock(arms, blocks, seed, stratum, b)[index - offset];
+    offset += size;
   }
-  return "";  // unreachable: the blocks cover index
 }
 
 void AddToMargins(const std::vector<ArmRatio>& arms, const Enrolment& enrolment,

@@ -134,24 +134,25 @@ v1::VerifyAllocationsResponse VerifyTrialLog(
 
 TrialState StateOf(std::vector<v1::TrialLogEntry> entries) {
   TrialState state;
-  state.entries = std::move(entries);
-  for (const v1::TrialLogEntry& e : state.entries) {
-    switch (e.kind()) {
-      case v1::TrialLogEntry::ALLOCATION:
-        state.allocation_by_patient[e.patient_id()] = e;
-        state.allocations.push_back(e);
-        break;
-      case v1::TrialLogEntry::EMERGENCY_UNBLINDING:
-        state.emergency_unblinded.insert(e.patient_id());
-        break;
-      case v1::TrialLogEntry::STUDY_UNBLINDING:
-        state.study_unblinding = e;
-        break;
-      default:
-        break;
-    }
-  }
+  for (v1::TrialLogEntry& e : entries) AddToState(std::move(e), state);
   return state;
+}
+
+void AddToState(v1::TrialLogEntry entry, TrialState& state) {
+  switch (entry.kind()) {
+    case v1::TrialLogEntry::ALLOCATION:
+      state.allocations.push_back(entry);
+      break;
+    case v1::TrialLogEntry::EMERGENCY_UNBLINDING:
+      state.emergency_unblinded.insert(entry.patient_id());
+      break;
+    case v1::TrialLogEntry::STUDY_UNBLINDING:
+      state.study_unblinding = entry;
+      break;
+    default:
+      break;
+  }
+  state.entries.push_back(std::move(entry));
 }
 
 }  // namespace kip::trial

@@ -51,13 +51,14 @@ v1::VerifyAllocationsResponse VerifyTrialLog(
 
 // What the log says now.
 struct TrialState {
-  std::map<std::string, v1::TrialLogEntry> allocation_by_patient;
   std::vector<v1::TrialLogEntry> allocations;  // in order
   std::set<std::string> emergency_unblinded;   // patient ids
   std::optional<v1::TrialLogEntry> study_unblinding;
   std::vector<v1::TrialLogEntry> entries;
 };
 TrialState StateOf(std::vector<v1::TrialLogEntry> entries);
+// The state with one more entry (the next in sequence).
+void AddToState(v1::TrialLogEntry entry, TrialState& state);
 
 }  // namespace kip::trial
 

@@ -92,12 +92,12 @@ absl::StatusOr<v1::Patient> TrialLog::EnrollRandomised(
                        "' already exists with different content"));
     }
     KIP_ASSIGN_OR_RETURN(view, View(study.id()));
-    if (view.state.study_unblinding.has_value()) {
+    if (view.state->study_unblinding.has_value()) {
       return absl::FailedPreconditionError(absl::StrCat(
           "study '", study.id(), "' was unblinded; its enrolment is closed"));
     }
     KIP_ASSIGN_OR_RETURN(
-        entry, Allocate(study, seed, view.state.allocations, patient));
+        entry, Allocate(study, seed, view.state->allocations, patient));
     v1::Patient row = patient;
     row.set_arm_id(entry.arm_id());
     row.set_kit_code(entry.kit_code());
@@ -108,10 +108,10 @@ absl::StatusOr<v1::Patient> TrialLog::EnrollRandomised(
     entry.set_study_id(study.id());
     entry.set_by_subject(by_subject);
     *entry.mutable_time() = kip::sessions::ToTimestamp(now);
-    const TrialLogRow log_row =
-        Chain(keys_.chain_key(),
-              view.state.entries.empty() ? nullptr : &view.state.entries.back(),
-              entry);
+    const TrialLogRow log_row = Chain(
+        keys_.chain_key(),
+        view.state->entries.empty() ? nullptr : &view.state->entries.back(),
+        entry);
     absl::Status appended =
         log_.store().AppendTrialLog(study.id(), log_row, &row);
     if (appended.ok()) return row;
@@ -130,13 +130,37 @@ absl::StatusOr<StudyView> TrialLog::View(const std::string& study_id) {
 absl::StatusOr<StudyView> TrialLog::ViewOf(v1::Study study) {
   StudyView view;
   if (IsRandomised(study)) {
-    KIP_ASSIGN_OR_RETURN(rows, log_.store().ListTrialLog(study.id()));
-    KIP_ASSIGN_OR_RETURN(entries, ParseRows(rows));
-    view.state = StateOf(std::move(entries));
-    FillUnblinding(view.state, study);
+    KIP_ASSIGN_OR_RETURN(state, StateOfStudy(study.id()));
+    view.state = std::move(state);
+    FillUnblinding(*view.state, study);
+  } else {
+    static const auto* const kEmpty = new std::shared_ptr<const TrialState>(
+        std::make_shared<const TrialState>());
+    view.state = *kEmpty;
   }
   view.study = std::move(study);
   return view;
+}
+
+absl::StatusOr<std::shared_ptr<const TrialState>> TrialLog::StateOfStudy(
+    const std::string& study_id) {
+  std::shared_ptr<const TrialState> known;
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = states_.find(study_id);
+    if (it != states_.end()) known = it->second;
+  }
+  const int64_t read = known ? known->entries.size() : 0;
+  KIP_ASSIGN_OR_RETURN(rows, log_.store().ListTrialLog(study_id, read));
+  if (known && rows.empty()) return known;
+  KIP_ASSIGN_OR_RETURN(entries, ParseRows(rows));
+  auto next = known ? std::make_shared<TrialState>(*known)
+                    : std::make_shared<TrialState>();
+  for (v1::TrialLogEntry& e : entries) AddToState(std::move(e), *next);
+  absl::MutexLock lock(&mu_);
+  std::shared_ptr<const TrialState>& slot = states_[study_id];
+  if (!slot || slot->entries.size() < next->entries.size()) slot = next;
+  return std::shared_ptr<const TrialState>(next);
 }
 
 absl::StatusOr<std::string> TrialLog::StudyOfPatient(
@@ -168,13 +192,13 @@ absl::StatusOr<v1::UnblindPatientResponse> TrialLog::UnblindPatient(
   KIP_ASSIGN_OR_RETURN(patient,
                        log_.GetPatient(study_id, request.patient_id()));
   v1::UnblindPatientResponse response;
-  for (const v1::TrialLogEntry& e : view.state.entries) {
+  for (const v1::TrialLogEntry& e : view.state->entries) {
     if (e.kind() == v1::TrialLogEntry::EMERGENCY_UNBLINDING &&
         e.patient_id() == patient.patient_id()) {
       *response.mutable_entry() = e;  // already unblinded: nothing new logged
     }
   }
-  if (!response.has_entry() && !view.state.study_unblinding.has_value()) {
+  if (!response.has_entry() && !view.state->study_unblinding.has_value()) {
     v1::TrialLogEntry entry;
     entry.set_kind(v1::TrialLogEntry::EMERGENCY_UNBLINDING);
     entry.set_patient_id(patient.patient_id());
@@ -198,7 +222,7 @@ absl::StatusOr<v1::Study> TrialLog::UnblindStudy(
     return absl::FailedPreconditionError(
         absl::StrCat("study '", request.study_id(), "' is not blinded"));
   }
-  if (view.state.study_unblinding.has_value()) return view.study;
+  if (view.state->study_unblinding.has_value()) return view.study;
   v1::TrialLogEntry entry;
   entry.set_kind(v1::TrialLogEntry::STUDY_UNBLINDING);
   entry.set_by_subject(by_subject);
@@ -227,13 +251,13 @@ absl::StatusOr<v1::GetAllocationListResponse> TrialLog::AllocationList(
   v1::GetAllocationListResponse response;
   response.set_seed_hex(HexEncode(seed));
   std::set<std::string> strata;
-  for (const v1::TrialLogEntry& e : view.state.allocations)
+  for (const v1::TrialLogEntry& e : view.state->allocations)
     strata.insert(e.stratum());
   for (v1::ScheduledAllocation& place :
        Schedule(view.study, seed, {strata.begin(), strata.end()}, length)) {
     *response.add_schedule() = std::move(place);
   }
-  for (const v1::TrialLogEntry& e : view.state.entries)
+  for (const v1::TrialLogEntry& e : view.state->entries)
     *response.add_entries() = e;
   *response.mutable_study() = std::move(view.study);
   return response;
@@ -246,7 +270,7 @@ absl::StatusOr<v1::VerifyAllocationsResponse> TrialLog::Verify(
     return absl::FailedPreconditionError(absl::StrCat(
         "study '", study_id, "' is not randomised: it has no trial log"));
   }
-  KIP_ASSIGN_OR_RETURN(rows, log_.store().ListTrialLog(study_id));
+  KIP_ASSIGN_OR_RETURN(rows, log_.store().ListTrialLog(study_id, 0));
   KIP_ASSIGN_OR_RETURN(patients, log_.store().ListPatients(study_id));
   return VerifyTrialLog(keys_.chain_key(), study_id, rows, patients);
 }
@@ -265,10 +289,10 @@ absl::StatusOr<v1::TrialLogEntry> TrialLog::Append(const std::string& study_id,
   entry.set_study_id(study_id);
   *entry.mutable_time() = kip::sessions::ToTimestamp(absl::Now());
   for (int attempt = 0; attempt < kAppendAttempts; ++attempt) {
-    KIP_ASSIGN_OR_RETURN(rows, log_.store().ListTrialLog(study_id));
-    KIP_ASSIGN_OR_RETURN(entries, ParseRows(rows));
-    const TrialLogRow row = Chain(
-        keys_.chain_key(), entries.empty() ? nullptr : &entries.back(), entry);
+    KIP_ASSIGN_OR_RETURN(state, StateOfStudy(study_id));
+    const TrialLogRow row =
+        Chain(keys_.chain_key(),
+              state->entries.empty() ? nullptr : &state->entries.back(), entry);
     absl::Status appended = log_.store().AppendTrialLog(study_id, row, nullptr);
     if (appended.ok()) return entry;
     if (!absl::IsAlreadyExists(appended)) return appended;

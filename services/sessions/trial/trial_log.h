@@ -6,9 +6,12 @@
 #ifndef KIP_SERVICES_SESSIONS_TRIAL_TRIAL_LOG_H_
 #define KIP_SERVICES_SESSIONS_TRIAL_TRIAL_LOG_H_
 
+#include <map>
+#include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "kip/sessions/v1/sessions.pb.h"
 #include "services/sessions/log/event_log.h"
 #include "services/sessions/trial/trial_chain.h"
@@ -16,10 +19,11 @@
 
 namespace kip::trial {
 
-// A study as stored (its unblinding filled in) and what its log says.
+// A study as stored (its unblinding filled in) and what its log says (an
+// empty state for a study whose caller allocates).
 struct StudyView {
   v1::Study study;
-  TrialState state;
+  std::shared_ptr<const TrialState> state;
 };
 
 class TrialLog {
@@ -51,6 +55,12 @@ class TrialLog {
 
  private:
   absl::StatusOr<std::string> Seed(const std::string& study_id);
+  // The log's state: the entries already read are kept, and only the rows
+  // after them are read (reads stay O(new rows) as a study grows; other
+  // replicas' appends are read like our own). VerifyAllocations always
+  // reads the whole log afresh.
+  absl::StatusOr<std::shared_ptr<const TrialState>> StateOfStudy(
+      const std::string& study_id);
   absl::StatusOr<v1::Patient> EnrollRandomised(const v1::Study& study,
                                                v1::Patient patient,
                                                const std::string& by_subject);
@@ -60,6 +70,9 @@ class TrialLog {
 
   kip::sessions::EventLog& log_;
   TrialKeys keys_;
+  absl::Mutex mu_;
+  std::map<std::string, std::shared_ptr<const TrialState>> states_
+      ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace kip::trial

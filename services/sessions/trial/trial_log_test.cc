@@ -115,7 +115,7 @@ TEST_P(TrialLogTest, UnblindingIsLoggedOnceAndClosesNothingElse) {
   EXPECT_EQ(twice->entry().sequence(), unblinded->entry().sequence());
   auto view = trial_->View("T1");
   ASSERT_TRUE(view.ok());
-  EXPECT_THAT(view->state.emergency_unblinded, ::testing::ElementsAre("P1"));
+  EXPECT_THAT(view->state->emergency_unblinded, ::testing::ElementsAre("P1"));
   EXPECT_FALSE(view->study.unblinded());
   EXPECT_TRUE(Verify().ok());
 
