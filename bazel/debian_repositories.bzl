@@ -46,6 +46,7 @@ DEBIAN_LIBRARIES = {
     "boost_math": ("/usr/include/boost/math/distributions/normal.hpp", "libboost-dev"),
     "yaml_cpp": ("/usr/include/yaml-cpp/yaml.h", "libyaml-cpp-dev"),
     "eigen": ("/usr/include/eigen3/Eigen/Dense", "libeigen3-dev"),
+    "libxml2": ("/usr/include/libxml2/libxml/xmlwriter.h", "libxml2-dev"),
     # The Kotlin SDK: JNI headers, javac, kotlinc and protobuf-java.
     "jni": ("/usr/lib/jvm/default-java/include/jni.h", "default-jdk-headless"),
     "javac": ("/usr/bin/javac", "default-jdk-headless"),

@@ -72,6 +72,8 @@ std::map<std::string, TypedCall> TypedCalls(
       Row(sessions, &S::UnblindPatient, kSessions, "UnblindPatient"),
       Row(sessions, &S::UnblindStudy, kSessions, "UnblindStudy"),
       Row(sessions, &S::VerifyAllocations, kSessions, "VerifyAllocations"),
+      Row(sessions, &S::ListSafetyReports, kSessions, "ListSafetyReports"),
+      Row(sessions, &S::SignRecords, kSessions, "SignRecords"),
       Row(analytics, &A::RunMetaAnalysis, kAnalytics, "RunMetaAnalysis"),
       Row(analytics, &A::ComputeStudyOutcomes, kAnalytics,
           "ComputeStudyOutcomes"),

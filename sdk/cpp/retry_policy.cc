@@ -60,7 +60,10 @@ const std::map<std::string, std::map<std::string, bool>>& RetryPolicyTable() {
             {"GetAllocationList", true},
             {"UnblindPatient", true},
             {"UnblindStudy", true},
-            {"VerifyAllocations", true}}},
+            {"VerifyAllocations", true},
+            {"ListSafetyReports", true},
+            // Not idempotent: a retried signing would sign twice.
+            {"SignRecords", false}}},
           {"kip.analytics.v1.AnalyticsService",
            {{"RunMetaAnalysis", true},
             {"ComputeStudyOutcomes", true},

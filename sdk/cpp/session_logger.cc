@@ -1,32 +1,15 @@
 #include "sdk/cpp/session_logger.h"
 
-#include <openssl/rand.h>
-
-#include <random>
-
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "base/sqlite_db.h"
+#include "base/uuid.h"
 
 namespace kip {
 
 namespace sv1 = kip::sessions::v1;
 using kip::SqliteDb;
 
-std::string NewUuid() {
-  // 122 random bits from the OS (via OpenSSL): ids from many devices must
-  // never collide, which a seeded PRNG cannot promise.
-  uint64_t a = 0, b = 0;
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(&a), sizeof a) != 1 ||
-      RAND_bytes(reinterpret_cast<unsigned char*>(&b), sizeof b) != 1) {
-    std::random_device os_random;  // getrandom(2) on Linux
-    a = (uint64_t{os_random()} << 32) | os_random();
-    b = (uint64_t{os_random()} << 32) | os_random();
-  }
-  return absl::StrFormat("%08x-%04x-4%03x-%04x-%012x", a >> 32,
-                         (a >> 16) & 0xffff, a & 0xfff,
-                         0x8000 | ((b >> 48) & 0x3fff), b & 0xffffffffffffULL);
-}
+std::string NewUuid() { return RandomUuid(); }
 
 // The durable outbox: records in arrival order, and the ones the service
 // refused for good. Locked by its own mutex: Log() and delivery interleave.

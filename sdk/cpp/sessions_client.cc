@@ -144,6 +144,17 @@ class GrpcSessionLogConnection final : public SessionLogConnection {
     return Unary(options_, call, stub_.get(), &Stub::VerifyAllocations,
                  request);
   }
+  absl::StatusOr<sessions::v1::ListSafetyReportsResponse> ListSafetyReports(
+      const sessions::v1::ListSafetyReportsRequest& request,
+      const CallOptions& call) override {
+    return Unary(options_, call, stub_.get(), &Stub::ListSafetyReports,
+                 request);
+  }
+  absl::StatusOr<sessions::v1::SignRecordsResponse> SignRecords(
+      const sessions::v1::SignRecordsRequest& request,
+      const CallOptions& call) override {
+    return Unary(options_, call, stub_.get(), &Stub::SignRecords, request);
+  }
 
  private:
   using Stub = sessions::v1::SessionLogService::Stub;

@@ -118,6 +118,15 @@ class SessionLogConnection {
   virtual absl::StatusOr<sessions::v1::VerifyAllocationsResponse>
   VerifyAllocations(const sessions::v1::VerifyAllocationsRequest& request,
                     const CallOptions& call) = 0;
+  // Serious adverse events with their reporting clocks.
+  virtual absl::StatusOr<sessions::v1::ListSafetyReportsResponse>
+  ListSafetyReports(const sessions::v1::ListSafetyReportsRequest& request,
+                    const CallOptions& call) = 0;
+  // An investigator signs a session or a casebook (not retried: a retry
+  // would sign twice).
+  virtual absl::StatusOr<sessions::v1::SignRecordsResponse> SignRecords(
+      const sessions::v1::SignRecordsRequest& request,
+      const CallOptions& call) = 0;
 };
 
 // The gRPC connection to SessionLogService, retrying UNAVAILABLE on the methods
@@ -255,6 +264,16 @@ class SessionLogClient {
       const sessions::v1::VerifyAllocationsRequest& request,
       const CallOptions& call = {}) {
     return connection_->VerifyAllocations(request, call);
+  }
+  absl::StatusOr<sessions::v1::ListSafetyReportsResponse> ListSafetyReports(
+      const sessions::v1::ListSafetyReportsRequest& request,
+      const CallOptions& call = {}) {
+    return connection_->ListSafetyReports(request, call);
+  }
+  absl::StatusOr<sessions::v1::SignRecordsResponse> SignRecords(
+      const sessions::v1::SignRecordsRequest& request,
+      const CallOptions& call = {}) {
+    return connection_->SignRecords(request, call);
   }
 
  private:

@@ -11,6 +11,7 @@
 #include "base/file_util.h"
 #include "sdk/kipctl/analytics_commands.h"
 #include "sdk/kipctl/dosing_commands.h"
+#include "sdk/kipctl/safety_commands.h"
 #include "sdk/kipctl/sessions_commands.h"
 
 namespace {
@@ -67,7 +68,8 @@ const std::map<std::string, std::string> kUsage = {
     {"sessions verify",
      "kipctl sessions verify --session ID [--json]   (exit 1 if tampered)"},
     {"sessions export",
-     "kipctl sessions export --study S --out DIR [--format csv|sdtm]"},
+     "kipctl sessions export --study S --out DIR [--format csv|sdtm|odm]   "
+     "(odm: DIR/<study>.odm.xml)"},
     {"sessions create-study",
      "kipctl sessions create-study --study S --arms ID[:TITLE],ID[:TITLE] "
      "[--ratios 1,1]\n"
@@ -91,6 +93,9 @@ const std::map<std::string, std::string> kUsage = {
     {"sessions verify-allocations",
      "kipctl sessions verify-allocations --study S [--json]   (exit 1 if "
      "tampered)"},
+    {"safety reports",
+     "kipctl safety reports --study S [--overdue] [--json]   (serious adverse "
+     "events, their clocks)"},
     {"analytics outcomes",
      "kipctl analytics outcomes --study ID [--outcome pain-change-follow-up|"
      "pain-change-end-of-course|\n"
@@ -197,9 +202,11 @@ int main(int argc, char** argv) {
       {"dosing", "127.0.0.1:50051"},
       {"sessions", "127.0.0.1:50052"},
       {"analytics", "127.0.0.1:50053"}};
-  options.target = !connection["target"].empty()   ? connection["target"]
-                   : !connection[words[0]].empty() ? connection[words[0]]
-                                                   : kDefault.at(words[0]);
+  // Safety reports come from the sessions service.
+  const std::string service = words[0] == "safety" ? "sessions" : words[0];
+  options.target = !connection["target"].empty()  ? connection["target"]
+                   : !connection[service].empty() ? connection[service]
+                                                  : kDefault.at(service);
   // kipctl's calls may wait for a busy server longer than an app's.
   options.default_deadline = absl::Seconds(30);
   options.bearer_token = connection["token"];
@@ -217,6 +224,8 @@ int main(int argc, char** argv) {
   }
   if (words[0] == "sessions")
     return kip::kipctl::RunSessionsCommand(words[1], rest, options);
+  if (words[0] == "safety")
+    return kip::kipctl::RunSafetyCommand(words[1], rest, options);
   if (words[0] == "dosing") {
     kip::DosingClient dosing(kip::MakeDosingConnection(options));
     return kip::kipctl::RunDosingCommand(words[1], rest, dosing);

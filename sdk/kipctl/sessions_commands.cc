@@ -158,11 +158,13 @@ int Export(const Args& args, SessionLogClient& sessions) {
   if (!args.Has("study") || !args.Has("out"))
     return InvalidInput("--study and --out are required");
   const std::string format = absl::AsciiStrToLower(args.Get("format", "csv"));
-  if (format != "csv" && format != "sdtm")
-    return InvalidInput("--format: is not csv or sdtm");
+  if (format != "csv" && format != "sdtm" && format != "odm")
+    return InvalidInput("--format: is not csv, sdtm or odm");
   sv1::ExportStudyRequest request;
   request.set_study_id(args.Get("study"));
-  request.set_format(format == "sdtm" ? sv1::SDTM : sv1::CSV_PER_EVENT_TYPE);
+  request.set_format(format == "sdtm"  ? sv1::SDTM
+                     : format == "odm" ? sv1::ODM
+                                       : sv1::CSV_PER_EVENT_TYPE);
   kip::CallOptions call;
   call.timeout = absl::Minutes(10);
   std::map<std::string, std::string> tables;
@@ -177,7 +179,9 @@ int Export(const Args& args, SessionLogClient& sessions) {
   std::error_code ec;
   std::filesystem::create_directories(args.Get("out"), ec);
   for (const auto& [name, csv] : tables) {
-    const std::string path = args.Get("out") + "/" + name + ".csv";
+    // ODM comes as one table named "<study>.odm.xml".
+    const bool xml = name.size() > 4 && name.substr(name.size() - 4) == ".xml";
+    const std::string path = args.Get("out") + "/" + name + (xml ? "" : ".csv");
     std::ofstream(path) << csv;
     std::printf("%s\n", path.c_str());
   }

@@ -30,6 +30,9 @@ struct Principal {
   Role role = Role::kDevice;
   std::string site;    // `site`
   absl::Time expires;  // `exp`
+  // When the user last proved who they are: OIDC `auth_time` if the token
+  // has it, else `iat`. Electronic signatures need it recent.
+  std::optional<absl::Time> authenticated_at;
 };
 
 }  // namespace kip

@@ -27,7 +27,13 @@ absl::StatusOr<std::string> TokenSigner::Sign(const TokenClaims& claims) const {
   rc |= jwt_add_grant(jwt.get(), "site", claims.site.c_str());
   rc |=
       jwt_add_grant_int(jwt.get(), "exp", absl::ToUnixSeconds(claims.expires));
-  rc |= jwt_add_grant_int(jwt.get(), "iat", absl::ToUnixSeconds(absl::Now()));
+  rc |= jwt_add_grant_int(
+      jwt.get(), "iat",
+      absl::ToUnixSeconds(claims.issued_at.value_or(absl::Now())));
+  if (claims.authenticated_at.has_value()) {
+    rc |= jwt_add_grant_int(jwt.get(), "auth_time",
+                            absl::ToUnixSeconds(*claims.authenticated_at));
+  }
   if (claims.not_before.has_value()) {
     rc |= jwt_add_grant_int(jwt.get(), "nbf",
                             absl::ToUnixSeconds(*claims.not_before));

@@ -19,6 +19,10 @@ struct TokenClaims {
   std::string site;
   absl::Time expires;
   std::optional<absl::Time> not_before;
+  // `auth_time` (OIDC): when the user last signed in; unset leaves it out.
+  std::optional<absl::Time> authenticated_at;
+  // `iat`; unset is now.
+  std::optional<absl::Time> issued_at;
 };
 
 class TokenSigner {

@@ -170,6 +170,14 @@ absl::StatusOr<TokenVerifier::Verified> TokenVerifier::VerifySignatureAndClaims(
   principal.role = *parsed_role;
   principal.site = site;
   principal.expires = absl::FromUnixSeconds(exp);
+  for (const char* claim : {"auth_time", "iat"}) {
+    errno = 0;
+    const long at = jwt_get_grant_int(jwt.get(), claim);
+    if (errno == 0) {
+      principal.authenticated_at = absl::FromUnixSeconds(at);
+      break;
+    }
+  }
   return Verified{principal, not_before};
 }
 

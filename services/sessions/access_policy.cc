@@ -47,6 +47,10 @@ const AccessPolicy& SessionsAccessPolicy() {
           {"UnblindStudy", {kAdmin}},
           {"VerifyAllocations",
            {kClinician, kResearcher, kAdmin, kStatistician}},
+          {"ListSafetyReports",
+           {kClinician, kResearcher, kAdmin, kStatistician}},
+          // Investigators sign; SignRecords also needs a recent sign-in.
+          {"SignRecords", {kClinician}},
       });
   return *kPolicy;
 }

@@ -55,11 +55,13 @@ absl::Time CallDeadline(const grpc::CallbackServerContext& context) {
 
 SessionLogServiceImpl::SessionLogServiceImpl(const Authenticator& authenticator,
                                              EventLog& log,
-                                             trial::TrialLog& trial)
+                                             trial::TrialLog& trial,
+                                             std::function<absl::Time()> now)
     : guard_(authenticator, SessionsAccessPolicy()),
       log_(log),
       trial_(trial),
-      scope_(log) {}
+      scope_(log),
+      now_(std::move(now)) {}
 
 absl::StatusOr<v1::Study> SessionLogServiceImpl::Shown(const Principal& caller,
                                                        v1::Study study) {

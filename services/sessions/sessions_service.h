@@ -3,6 +3,9 @@
 #ifndef KIP_SERVICES_SESSIONS_SESSIONS_SERVICE_H_
 #define KIP_SERVICES_SESSIONS_SESSIONS_SERVICE_H_
 
+#include <functional>
+
+#include "absl/time/clock.h"
 #include "kip/sessions/v1/sessions.grpc.pb.h"
 #include "services/common/authenticator.h"
 #include "services/common/rpc_guard.h"
@@ -16,8 +19,11 @@ namespace kip::sessions {
 class SessionLogServiceImpl final
     : public kip::sessions::v1::SessionLogService::CallbackService {
  public:
+  // `now` is the server's time source (the safety-report clocks run on
+  // it); tests inject their own.
   SessionLogServiceImpl(const Authenticator& authenticator, EventLog& log,
-                        trial::TrialLog& trial);
+                        trial::TrialLog& trial,
+                        std::function<absl::Time()> now = &absl::Now);
 
   grpc::ServerUnaryReactor* CreateStudy(
       grpc::CallbackServerContext* context,
@@ -103,6 +109,16 @@ class SessionLogServiceImpl final
       grpc::CallbackServerContext* context,
       const kip::sessions::v1::VerifyAllocationsRequest* request,
       kip::sessions::v1::VerifyAllocationsResponse* response) override;
+  // Safety RPCs (issue #16), in sessions_safety_rpcs.cc.
+  grpc::ServerUnaryReactor* ListSafetyReports(
+      grpc::CallbackServerContext* context,
+      const kip::sessions::v1::ListSafetyReportsRequest* request,
+      kip::sessions::v1::ListSafetyReportsResponse* response) override;
+  // Electronic signatures (issue #16), in sessions_signature_rpcs.cc.
+  grpc::ServerUnaryReactor* SignRecords(
+      grpc::CallbackServerContext* context,
+      const kip::sessions::v1::SignRecordsRequest* request,
+      kip::sessions::v1::SignRecordsResponse* response) override;
 
  private:
   // Records who read which clinical resource (ListReadAudit shows it).
@@ -122,6 +138,7 @@ class SessionLogServiceImpl final
   EventLog& log_;
   trial::TrialLog& trial_;
   SiteScope scope_;
+  std::function<absl::Time()> now_;
 };
 
 }  // namespace kip::sessions

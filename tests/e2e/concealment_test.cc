@@ -89,6 +89,10 @@ const std::map<std::string, std::string>& Requests() {
       {"UnblindPatient", "study_id: '$S' patient_id: '$P'"},
       {"UnblindStudy", "study_id: '$S' reason: 'probe'"},
       {"VerifyAllocations", "study_id: '$S'"},
+      {"ListSafetyReports", "study_id: '$S'"},
+      {"SignRecords",
+       "study_id: '$S' patient_id: '$P' meaning: REVIEWED printed_name: "
+       "'Dr A. Investigator'"},
       {"RunMetaAnalysis",
        "logged_studies { study_id: '$S' outcome: PAIN_CHANGE_END_OF_COURSE }"},
       {"ComputeStudyOutcomes",
@@ -309,7 +313,7 @@ TEST_F(ConcealmentTest, NoRpcShowsABlindedArmToDeviceClinicianOrResearcher) {
       }
     }
   }
-  EXPECT_EQ(calls, 3 * 34);  // 6 dosing + 21 sessions + 7 analytics
+  EXPECT_EQ(calls, 3 * 36);  // 6 dosing + 23 sessions + 7 analytics
   // The test reaches the data: these answer each role that may call them.
   for (const char* method : {"GetStudy", "GetPatient", "GetSession"})
     EXPECT_EQ(answered_ok[method], 3) << method;

@@ -22,8 +22,15 @@ TestAuth::TestAuth(std::string site) : site_(std::move(site)) {
 }
 
 std::string TestAuth::Token(const std::string& role) const {
-  absl::StatusOr<std::string> token = signer_->Sign(
-      {role + "-1", role, site_, absl::Now() + absl::Hours(1), std::nullopt});
+  return TokenIssuedAt(role, absl::Now());
+}
+
+std::string TestAuth::TokenIssuedAt(const std::string& role,
+                                    absl::Time issued) const {
+  TokenClaims claims{role + "-1", role, site_, absl::Now() + absl::Hours(1),
+                     std::nullopt};
+  claims.issued_at = issued;
+  absl::StatusOr<std::string> token = signer_->Sign(claims);
   if (!token.ok()) {
     std::fprintf(stderr, "TestAuth: %s\n", token.status().ToString().c_str());
     std::abort();

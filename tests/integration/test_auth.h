@@ -29,6 +29,8 @@ class TestAuth {
   std::string PublicKeyFlag() const { return public_key_flag_; }
   // A token for `role` (subject "<role>-1") valid for an hour.
   std::string Token(const std::string& role) const;
+  // The same, issued (`iat`) at `issued`: an older sign-in.
+  std::string TokenIssuedAt(const std::string& role, absl::Time issued) const;
   // A context with that token and a deadline `deadline` from now.
   std::unique_ptr<grpc::ClientContext> Context(
       const std::string& role,

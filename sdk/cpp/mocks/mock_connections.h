@@ -123,6 +123,14 @@ class MockSessionLogConnection : public SessionLogConnection {
               (const sessions::v1::VerifyAllocationsRequest&,
                const CallOptions&),
               (override));
+  MOCK_METHOD(absl::StatusOr<sessions::v1::ListSafetyReportsResponse>,
+              ListSafetyReports,
+              (const sessions::v1::ListSafetyReportsRequest&,
+               const CallOptions&),
+              (override));
+  MOCK_METHOD(absl::StatusOr<sessions::v1::SignRecordsResponse>, SignRecords,
+              (const sessions::v1::SignRecordsRequest&, const CallOptions&),
+              (override));
   MOCK_METHOD(void, ResetConnectionBackoff, (), (override));
 };
 

@@ -210,7 +210,7 @@ absl::StatusOr<v1::InfusionSession> EventLog::StartSession(
 
 absl::StatusOr<std::vector<v1::EventAck>> EventLog::Append(
     std::vector<v1::Event> events, const std::string& recorded_by,
-    absl::Time commit_by) {
+    absl::Time commit_by, bool server_written) {
   if (events.empty() || events.size() > kMaxEventsPerBatch) {
     return absl::InvalidArgumentError(
         absl::StrCat("events: a batch holds 1..", kMaxEventsPerBatch,
@@ -222,6 +222,10 @@ absl::StatusOr<std::vector<v1::EventAck>> EventLog::Append(
     v1::Event& event = events[i];
     event.DiscardUnknownFields();
     const std::string path = absl::StrCat("events[", i, "]");
+    if (event.has_signature() && !server_written) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ".signature: is written by SignRecords only"));
+    }
     KIP_RETURN_IF_ERROR(ValidateEvent(event, now, path));
     NormalizeEvent(event);
     auto [it, inserted] = seen.emplace(event.event_id(), i);

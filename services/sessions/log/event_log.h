@@ -60,9 +60,12 @@ class EventLog {
   // Validates, then appends in one transaction with concurrent batches. A
   // batch still queued when `commit_by` passes (its caller has given up) is
   // not written and answers DEADLINE_EXCEEDED.
+  // `server_written`: events the server itself writes (signatures), which
+  // clients may not send.
   absl::StatusOr<std::vector<v1::EventAck>> Append(
       std::vector<v1::Event> events, const std::string& recorded_by,
-      absl::Time commit_by = absl::InfiniteFuture());
+      absl::Time commit_by = absl::InfiniteFuture(),
+      bool server_written = false);
 
   // Events by global index from `from_index`, at most `limit`.
   absl::StatusOr<std::vector<v1::Event>> EventsFrom(int64_t from_index,

@@ -11,6 +11,7 @@
 #include "services/sessions/log/event_chain.h"
 #include "services/sessions/log/event_log.h"
 #include "services/sessions/log/merkle.h"
+#include "services/sessions/log/signatures.h"
 #include "services/sessions/store/row_codec.h"
 
 namespace kip::sessions {
@@ -227,6 +228,8 @@ absl::StatusOr<v1::VerifySessionResponse> EventLog::VerifySession(
   ChainVerification chain =
       VerifyChain(rows, session->event_count(), session->head_hash_hex());
   v1::VerifySessionResponse response;
+  for (v1::SignatureCheck& check : CheckSignatures(rows))
+    *response.add_signatures() = std::move(check);
   response.set_ok(chain.ok);
   response.set_events_checked(chain.events_checked);
   response.set_first_bad_sequence(chain.first_bad_sequence);

@@ -88,6 +88,33 @@ inline std::string Usubjid(const v1::Patient& p) {
   return absl::StrCat(p.study_id(), "-", p.patient_id());
 }
 
+// "DEATH;HOSPITALISATION": a side effect's seriousness criteria.
+inline std::string SeriousnessCriteria(const v1::SideEffect& x) {
+  std::string out;
+  for (int c : x.seriousness_criteria()) {
+    if (!out.empty()) out += ";";
+    out +=
+        v1::SeriousnessCriterion_Name(static_cast<v1::SeriousnessCriterion>(c));
+  }
+  return out;
+}
+
+// A signature where its records are exported (21 CFR 11.50(b)): who (printed
+// name), when, what it means, and how many records it signs.
+inline void SignatureRow(Tables& tables, const v1::Study& study,
+                         const v1::Patient& patient,
+                         const std::string& session_id, const v1::Event& e) {
+  const v1::Signature& x = e.signature();
+  tables.Row(
+      "signatures",
+      {"study_id", "patient_id", "session_id", "signature_id", "printed_name",
+       "meaning", "signed_time", "scope", "signed_records", "event_id"},
+      {study.id(), patient.patient_id(), session_id, x.signature_id(),
+       x.printed_name(), v1::SignatureMeaning_Name(x.meaning()),
+       IsoTime(x.signed_time()), x.scope(), absl::StrCat(x.records_size()),
+       e.event_id()});
+}
+
 }  // namespace kip::sessions::export_internal
 
 #endif  // KIP_SERVICES_SESSIONS_LOG_EXPORT_TABLES_H_

@@ -21,6 +21,8 @@ bool IsCodeField(const FieldDescriptor& field) {
       "kip.sessions.v1.Event.prev_hash_hex",
       "kip.sessions.v1.Event.hash_hex",
       "kip.sessions.v1.Correction.corrected_event_id",
+      "kip.sessions.v1.SideEffect.follow_up_of_event_id",
+      "kip.sessions.v1.SafetyReportSubmitted.adverse_event_id",
       "kip.sessions.v1.Questionnaire.instrument",
       "kip.sessions.v1.AdjunctMedication.drug",
       "kip.sessions.v1.AdjunctMedication.route",

@@ -192,6 +192,10 @@ std::vector<ExportTable> SdtmTables(const v1::Study& study,
             qs("BPI-SF", "BPIINT", q.interference_score(), when);
             break;
           }
+          case v1::Event::kSignature:
+            export_internal::SignatureRow(tables, study, p,
+                                          s.session().session_id(), e);
+            break;
           default:
             break;
         }

@@ -8,6 +8,7 @@
 #include "base/status_macros.h"
 #include "clinical/dose_accounting.h"
 #include "services/sessions/log/export_tables.h"
+#include "services/sessions/log/odm_export.h"
 #include "services/sessions/log/researcher_view.h"
 #include "services/sessions/store/row_codec.h"
 
@@ -131,15 +132,34 @@ std::vector<ExportTable> CsvPerEventType(
             const auto& x = e.side_effect();
             add("side_effects",
                 {"type", "description", "severity", "ctcae_grade", "serious",
-                 "action_taken"},
+                 "action_taken", "seriousness_criteria", "causality",
+                 "expectedness", "awareness_time", "follow_up_of_event_id"},
                 {v1::SideEffectType_Name(x.type()), x.description(),
                  x.severity() == v1::SIDE_EFFECT_SEVERITY_UNSPECIFIED
                      ? ""
                      : v1::SideEffectSeverity_Name(x.severity()),
                  x.ctcae_grade() ? absl::StrCat(x.ctcae_grade()) : "",
-                 x.serious() ? "Y" : "N", x.action_taken()});
+                 x.serious() ? "Y" : "N", x.action_taken(),
+                 export_internal::SeriousnessCriteria(x),
+                 x.causality() ? v1::Causality_Name(x.causality()) : "",
+                 x.expectedness() ? v1::Expectedness_Name(x.expectedness())
+                                  : "",
+                 x.has_awareness_time() ? IsoTime(x.awareness_time()) : "",
+                 x.follow_up_of_event_id()});
             break;
           }
+          case v1::Event::kSafetyReportSubmitted: {
+            const auto& x = e.safety_report_submitted();
+            add("safety_report_submissions",
+                {"adverse_event_id", "kind", "reference", "server_time"},
+                {x.adverse_event_id(), v1::SafetyReportKind_Name(x.kind()),
+                 x.reference(), IsoTime(e.server_time())});
+            break;
+          }
+          case v1::Event::kSignature:
+            export_internal::SignatureRow(tables, study, p,
+                                          s.session().session_id(), e);
+            break;
           case v1::Event::kVitalSigns: {
             const auto& x = e.vital_signs();
             add("vital_signs",
@@ -202,18 +222,11 @@ ExportTable UnblindingTable(const std::vector<v1::TrialLogEntry>& unblindings) {
   return tables.Take().front();
 }
 
-absl::StatusOr<std::vector<ExportTable>> ExportStudyTables(
-    EventLog& log, const v1::Study& study, v1::ExportFormat format,
-    const ExportView& view) {
-  if (format != v1::CSV_PER_EVENT_TYPE && format != v1::SDTM) {
-    return absl::InvalidArgumentError(
-        "format: is required (CSV_PER_EVENT_TYPE or SDTM)");
-  }
-  const std::string& study_id = study.id();
+absl::StatusOr<std::vector<PatientRecord>> StudyRecords(
+    EventLog& log, const std::string& study_id, bool withhold_free_text) {
   KIP_ASSIGN_OR_RETURN(patients, log.ListPatients(study_id));
   std::map<std::string, PatientRecord> by_patient;
-  for (v1::Patient patient : patients) {
-    view.show_patient(patient);
+  for (v1::Patient& patient : patients) {
     by_patient[patient.patient_id()].patient = std::move(patient);
   }
   v1::ListSessionsRequest request;
@@ -223,7 +236,7 @@ absl::StatusOr<std::vector<ExportTable>> ExportStudyTables(
     KIP_ASSIGN_OR_RETURN(page, log.ListSessions(request));
     for (const v1::InfusionSession& session : page.sessions()) {
       KIP_ASSIGN_OR_RETURN(full, log.GetSession(session.session_id()));
-      if (view.withhold_free_text) {
+      if (withhold_free_text) {
         for (v1::Event& event : *full.mutable_events()) WithholdFreeText(event);
       }
       by_patient[session.patient_id()].sessions.push_back(std::move(full));
@@ -233,6 +246,24 @@ absl::StatusOr<std::vector<ExportTable>> ExportStudyTables(
   }
   std::vector<PatientRecord> records;
   for (auto& [id, record] : by_patient) records.push_back(std::move(record));
+  return records;
+}
+
+absl::StatusOr<std::vector<ExportTable>> ExportStudyTables(
+    EventLog& log, const v1::Study& study, v1::ExportFormat format,
+    const ExportView& view) {
+  if (format != v1::CSV_PER_EVENT_TYPE && format != v1::SDTM &&
+      format != v1::ODM) {
+    return absl::InvalidArgumentError(
+        "format: is required (CSV_PER_EVENT_TYPE, SDTM or ODM)");
+  }
+  KIP_ASSIGN_OR_RETURN(records,
+                       StudyRecords(log, study.id(), view.withhold_free_text));
+  for (PatientRecord& record : records) view.show_patient(record.patient);
+  if (format == v1::ODM) {
+    KIP_ASSIGN_OR_RETURN(xml, OdmXml(study, records, absl::Now()));
+    return std::vector<ExportTable>{{study.id() + ".odm.xml", std::move(xml)}};
+  }
   std::vector<ExportTable> tables = format == v1::SDTM
                                         ? SdtmTables(study, records)
                                         : CsvPerEventType(study, records);

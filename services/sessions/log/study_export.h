@@ -27,6 +27,11 @@ struct PatientRecord {
   std::vector<v1::GetSessionResponse> sessions;
 };
 
+// Every patient of the study with their sessions and events, in patient id
+// order; `withhold_free_text`: the researcher's view (researcher_view.h).
+absl::StatusOr<std::vector<PatientRecord>> StudyRecords(
+    EventLog& log, const std::string& study_id, bool withhold_free_text);
+
 // What the caller may see of the study.
 struct ExportView {
   bool withhold_free_text = false;  // the researcher's view (researcher_view.h)

@@ -101,6 +101,30 @@ absl::Status Optional(const std::string& path, bool present, double value,
   return present ? InRange(path, value, lo, hi, unit) : absl::OkStatus();
 }
 
+// Seriousness, causality and expectedness of a side effect (issue #16).
+absl::Status SeriousAdverseEvent(const v1::SideEffect& p,
+                                 const std::string& at) {
+  for (int i = 0; i < p.seriousness_criteria_size(); ++i) {
+    const int c = p.seriousness_criteria(i);
+    if (c == v1::SERIOUSNESS_CRITERION_UNSPECIFIED ||
+        !v1::SeriousnessCriterion_IsValid(c)) {
+      return Invalid(absl::StrCat(at, ".seriousness_criteria[", i, "]"),
+                     "is not a SeriousnessCriterion");
+    }
+  }
+  if (!v1::Causality_IsValid(p.causality())) {
+    return Invalid(at + ".causality", "is not a Causality");
+  }
+  if (!v1::Expectedness_IsValid(p.expectedness())) {
+    return Invalid(at + ".expectedness", "is not an Expectedness");
+  }
+  if (!p.follow_up_of_event_id().empty() &&
+      !IsUuid(p.follow_up_of_event_id())) {
+    return Invalid(at + ".follow_up_of_event_id", "must be a UUID");
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Payload(const v1::Event& event, const std::string& path) {
   switch (event.payload_case()) {
     case v1::Event::kInfusionStarted: {
@@ -189,7 +213,24 @@ absl::Status Payload(const v1::Event& event, const std::string& path) {
                        "is required");
       }
       KIP_RETURN_IF_ERROR(Text(at + ".description", p.description(), false));
+      KIP_RETURN_IF_ERROR(SeriousAdverseEvent(p, at));
       return Text(at + ".action_taken", p.action_taken(), false);
+    }
+    case v1::Event::kSignature:
+      // Built by the server from its own rows (log/signatures.cc).
+      return absl::OkStatus();
+    case v1::Event::kSafetyReportSubmitted: {
+      const auto& p = event.safety_report_submitted();
+      const std::string at = path + ".safety_report_submitted";
+      if (!IsUuid(p.adverse_event_id())) {
+        return Invalid(at + ".adverse_event_id",
+                       "must be the serious side effect's event_id (a UUID)");
+      }
+      if (p.kind() == v1::SAFETY_REPORT_KIND_UNSPECIFIED ||
+          !v1::SafetyReportKind_IsValid(p.kind())) {
+        return Invalid(at + ".kind", "is required (a SafetyReportKind)");
+      }
+      return Text(at + ".reference", p.reference(), false);
     }
     case v1::Event::kVitalSigns: {
       const auto& p = event.vital_signs();
@@ -402,10 +443,27 @@ absl::Status ValidateEvent(const v1::Event& event, absl::Time now,
       absl::FromCivil(absl::CivilDay(2000, 1, 1), absl::UTCTimeZone())) {
     return Invalid(path + ".device_time", "is before 2000-01-01");
   }
+  if (event.has_side_effect() && event.side_effect().has_awareness_time()) {
+    const auto& aware = event.side_effect().awareness_time();
+    const std::string at = path + ".side_effect.awareness_time";
+    if (aware.seconds() < 946684800 || aware.nanos() < 0 ||
+        aware.nanos() > 999999999) {
+      return Invalid(at, "is before 2000-01-01 or not a valid timestamp");
+    }
+    if (absl::FromUnixSeconds(aware.seconds()) > now + kMaxDeviceClockLead) {
+      return Invalid(at,
+                     "is after the server's time: awareness cannot be "
+                     "in the future");
+    }
+  }
   return Payload(event, path);
 }
 
 void NormalizeEvent(v1::Event& event) {
+  if (event.has_side_effect() &&
+      event.side_effect().seriousness_criteria_size() > 0) {
+    event.mutable_side_effect()->set_serious(true);  // a criterion makes it so
+  }
   if (event.has_questionnaire()) {
     v1::Questionnaire* q = event.mutable_questionnaire();
     // BPI-SF: severity = mean of items 3-6, interference = mean of 9A-9G.

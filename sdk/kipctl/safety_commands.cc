@@ -1,0 +1,88 @@
+#include "sdk/kipctl/safety_commands.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/time_util.h"
+#include "sdk/kipctl/args.h"
+#include "sdk/kipctl/exit_status.h"
+
+namespace kip::kipctl {
+namespace {
+
+namespace sv1 = kip::sessions::v1;
+
+// "3 d 4 h left", "2 h 5 min overdue", "on time (1 h to spare)".
+std::string Left(const sv1::ReportClock& clock) {
+  const int64_t s = std::llabs(clock.seconds_left());
+  const std::string span =
+      s >= 86400 ? absl::StrCat(s / 86400, " d ", (s % 86400) / 3600, " h")
+                 : absl::StrCat(s / 3600, " h ", (s % 3600) / 60, " min");
+  switch (clock.state()) {
+    case sv1::ReportClock::PENDING:
+      return span + " left";
+    case sv1::ReportClock::OVERDUE:
+      return "OVERDUE by " + span;
+    case sv1::ReportClock::SUBMITTED_ON_TIME:
+      return "submitted on time (" + clock.reference() + ")";
+    case sv1::ReportClock::SUBMITTED_LATE:
+      return "submitted " + span + " late (" + clock.reference() + ")";
+    default:
+      return "?";
+  }
+}
+
+int Reports(const Args& args, SessionLogClient& sessions) {
+  if (!args.Has("study")) return InvalidInput("--study: is required");
+  sv1::ListSafetyReportsRequest request;
+  request.set_study_id(args.Get("study"));
+  request.set_overdue_only(args.Has("overdue"));
+  auto listed = sessions.ListSafetyReports(request);
+  if (!listed.ok()) return CallFailed(listed.status());
+  if (args.Has("json")) {
+    std::string out;
+    google::protobuf::util::JsonPrintOptions options;
+    options.add_whitespace = true;
+    options.preserve_proto_field_names = true;
+    (void)google::protobuf::util::MessageToJsonString(*listed, &out, options);
+    std::cout << out << "\n";
+    return 0;
+  }
+  std::printf(
+      "%d serious adverse event(s) in %s%s, clocks at %s\n",
+      listed->reports_size(), request.study_id().c_str(),
+      request.overdue_only() ? " with an overdue report" : "",
+      google::protobuf::util::TimeUtil::ToString(listed->as_of()).c_str());
+  for (const sv1::SafetyReport& r : listed->reports()) {
+    std::printf("%s  patient %s  %s%s  v%d\n", r.adverse_event_id().c_str(),
+                r.patient_id().c_str(),
+                sv1::SideEffectType_Name(r.side_effect().type()).c_str(),
+                r.susar() ? "  SUSAR" : "", r.versions());
+    for (const sv1::ReportClock& c : r.clocks()) {
+      std::printf(
+          "    %-20s due %s  %s\n",
+          sv1::SafetyReportKind_Name(c.kind()).c_str(),
+          google::protobuf::util::TimeUtil::ToString(c.due_time()).c_str(),
+          Left(c).c_str());
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+int RunSafetyCommand(const std::string& command,
+                     const std::vector<std::string>& argv,
+                     const kip::ConnectionOptions& options) {
+  auto args = Args::Parse(argv, {"study"}, {"json", "overdue"});
+  if (!args.ok()) return InvalidInput(std::string(args.status().message()));
+  SessionLogClient sessions(MakeSessionLogConnection(options));
+  if (command == "reports") return Reports(*args, sessions);
+  return InvalidInput(
+      absl::StrCat("safety ", command, ": unknown command (reports)"));
+}
+
+}  // namespace kip::kipctl
