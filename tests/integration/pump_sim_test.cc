@@ -50,8 +50,9 @@ TEST(PumpSimTest, RunsATrialThroughTheOutboxAndPoolsIt) {
         " --device_token=", auth.Token("device"),
         " --researcher_token=", auth.Token("researcher"),
         " --pharmacy_token=", auth.Token("pharmacy"),
-        " --admin_token=", auth.Token("admin"), " --out_dir=", dir, "/demo > ",
-        out, " 2>&1");
+        " --admin_token=", auth.Token("admin"),
+        " --investigator_token=", auth.Token("clinician"), " --out_dir=", dir,
+        "/demo > ", out, " 2>&1");
     const int status = std::system(command.c_str());
     return std::make_pair(WEXITSTATUS(status), ReadAll(out));
   };
@@ -91,6 +92,13 @@ TEST(PumpSimTest, RunsATrialThroughTheOutboxAndPoolsIt) {
   EXPECT_NE(text.find("trial log: 6 entries, verified"), std::string::npos)
       << text;
   EXPECT_NE(text.find("unblinded by an admin"), std::string::npos) << text;
+  EXPECT_NE(text.find("safety: 1 serious adverse event(s)"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("INITIAL_TO_SPONSOR, PENDING"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("first session's signature: VALID"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("RCT-7.odm.xml"), std::string::npos) << text;
   EXPECT_NE(text.find("RCT-7"), std::string::npos) << text;
   EXPECT_EQ(count_sessions(), 6 * 5);  // bosma-2018: 5 daily sessions
   const std::string svg = ReadAll(dir + "/demo/forest.svg");

@@ -21,6 +21,7 @@
 #include "sdk/cpp/clients.h"
 #include "sdk/cpp/session_logger.h"
 #include "sdk/examples/pump_sim/dose_response.h"
+#include "sdk/examples/pump_sim/trial_close.h"
 
 ABSL_FLAG(std::string, dosing, "127.0.0.1:50051", "dosing service");
 ABSL_FLAG(std::string, sessions, "127.0.0.1:50052", "sessions service");
@@ -33,6 +34,9 @@ ABSL_FLAG(std::string, pharmacy_token, "",
           "ketamine or placebo; the simulated patient responds to it)");
 ABSL_FLAG(std::string, admin_token, "",
           "bearer token of an admin (unblinds the study before the analysis)");
+ABSL_FLAG(std::string, investigator_token, "",
+          "bearer token of the investigator, signed in within 5 minutes (signs "
+          "a casebook)");
 ABSL_FLAG(int, patients, 24,
           "patients (KIP randomises them: permuted blocks, blinded)");
 ABSL_FLAG(std::string, site, "local",
@@ -230,6 +234,19 @@ void LogTrial(const std::string& study_id, const std::string& out_dir,
           e.mutable_vital_signs()->set_systolic_bp_mmhg(
               std::round(sim.Uniform(110, 145)));
         });
+        if (p == 2 && s == 0 && hour == 3) {
+          // One serious adverse event (synthetic): the site learns of it
+          // when the event reaches the server, which starts its clocks.
+          log(absl::Hours(hour) + absl::Minutes(1), [](sv1::Event& e) {
+            sv1::SideEffect* x = e.mutable_side_effect();
+            x->set_type(sv1::HYPERTENSION);
+            x->set_severity(sv1::SEVERE);
+            x->add_seriousness_criteria(sv1::HOSPITALISATION);
+            x->set_causality(sv1::POSSIBLE);
+            x->set_expectedness(sv1::EXPECTED);
+            x->set_action_taken("infusion stopped; admitted for observation");
+          });
+        }
         if (ketamine && hour == 2 && sim.Chance(0.3)) {
           // Nausea: ask dosing what to do, and log what the pump did.
           log(absl::Hours(hour) + absl::Minutes(5), [](sv1::Event& e) {
@@ -453,6 +470,9 @@ int main(int argc, char** argv) {
   std::ofstream(svg) << rendered.svg();
   kip::demo::PrintDoseResponse(analytics, study_id,
                                out_dir + "/dose-response.svg");
+  kip::demo::CloseTrial(study_id, out_dir, absl::GetFlag(FLAGS_sessions),
+                        absl::GetFlag(FLAGS_investigator_token),
+                        absl::GetFlag(FLAGS_admin_token));
   std::printf("forest plot: %s\noutbox: %s\nstudy: %s (synthetic data)\n",
               svg.c_str(), (out_dir + "/pump-outbox.db").c_str(),
               study_id.c_str());

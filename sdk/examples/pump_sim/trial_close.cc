@@ -1,0 +1,113 @@
+#include "sdk/examples/pump_sim/trial_close.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "sdk/cpp/sessions_client.h"
+
+namespace kip::demo {
+
+namespace {
+
+namespace sv1 = kip::sessions::v1;
+
+template <typename T>
+T OrExit(absl::StatusOr<T> value, const char* what) {
+  if (!value.ok()) {
+    std::fprintf(stderr, "pump_sim: %s: %s\n", what,
+                 value.status().ToString().c_str());
+    std::exit(1);
+  }
+  return *std::move(value);
+}
+
+kip::SessionLogClient Client(const std::string& address,
+                             const std::string& token) {
+  kip::ConnectionOptions options;
+  options.target = address;
+  options.bearer_token = token;
+  options.default_deadline = absl::Seconds(30);
+  return kip::SessionLogClient(kip::MakeSessionLogConnection(options));
+}
+
+void PrintSafetyReports(kip::SessionLogClient& sessions,
+                        const std::string& study_id) {
+  sv1::ListSafetyReportsRequest request;
+  request.set_study_id(study_id);
+  const auto reports =
+      OrExit(sessions.ListSafetyReports(request), "ListSafetyReports");
+  std::printf("safety: %d serious adverse event(s)\n", reports.reports_size());
+  for (const sv1::SafetyReport& r : reports.reports()) {
+    for (const sv1::ReportClock& c : r.clocks()) {
+      std::printf("  %s %s: %s, %s %.1f h\n", r.patient_id().c_str(),
+                  sv1::SideEffectType_Name(r.side_effect().type()).c_str(),
+                  sv1::SafetyReportKind_Name(c.kind()).c_str(),
+                  sv1::ReportClock::State_Name(c.state()).c_str(),
+                  c.seconds_left() / 3600.0);
+    }
+  }
+}
+
+void SignFirstCasebook(kip::SessionLogClient& investigator,
+                       const std::string& study_id) {
+  sv1::SignRecordsRequest sign;
+  sign.set_study_id(study_id);
+  sign.set_patient_id("P001");
+  sign.set_meaning(sv1::APPROVED);
+  sign.set_printed_name("Dr Demo Investigator");
+  const auto signed_records =
+      OrExit(investigator.SignRecords(sign), "SignRecords");
+  sv1::VerifySessionRequest verify;
+  verify.set_session_id(signed_records.signature_events(0).session_id());
+  const auto verified =
+      OrExit(investigator.VerifySession(verify), "VerifySession");
+  std::printf(
+      "casebook of P001 signed (%s, %d sessions); first session's "
+      "signature: %s\n",
+      sv1::SignatureMeaning_Name(sign.meaning()).c_str(),
+      signed_records.signature_events_size(),
+      verified.signatures_size() > 0
+          ? sv1::SignatureCheck::State_Name(verified.signatures(0).state())
+                .c_str()
+          : "missing");
+}
+
+void ExportOdm(kip::SessionLogClient& admin, const std::string& study_id,
+               const std::string& out_dir) {
+  sv1::ExportStudyRequest request;
+  request.set_study_id(study_id);
+  request.set_format(sv1::ODM);
+  std::string xml, name;
+  const absl::Status status =
+      admin.ExportStudy(request, [&](const sv1::ExportStudyResponse& chunk) {
+        name = chunk.table_name();
+        xml += chunk.csv_chunk();
+        return true;
+      });
+  if (!status.ok()) {
+    std::fprintf(stderr, "pump_sim: ExportStudy: %s\n",
+                 status.ToString().c_str());
+    std::exit(1);
+  }
+  const std::string path = out_dir + "/" + name;
+  std::ofstream(path) << xml;
+  std::printf("CDISC ODM 1.3.2: %s (%zu bytes)\n", path.c_str(), xml.size());
+}
+
+}  // namespace
+
+void CloseTrial(const std::string& study_id, const std::string& out_dir,
+                const std::string& sessions_address,
+                const std::string& investigator_token,
+                const std::string& admin_token) {
+  kip::SessionLogClient investigator =
+      Client(sessions_address, investigator_token);
+  kip::SessionLogClient admin = Client(sessions_address, admin_token);
+  PrintSafetyReports(investigator, study_id);
+  SignFirstCasebook(investigator, study_id);
+  ExportOdm(admin, study_id, out_dir);
+}
+
+}  // namespace kip::demo
