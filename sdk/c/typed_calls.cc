@@ -74,6 +74,7 @@ std::map<std::string, TypedCall> TypedCalls(
       Row(sessions, &S::VerifyAllocations, kSessions, "VerifyAllocations"),
       Row(sessions, &S::ListSafetyReports, kSessions, "ListSafetyReports"),
       Row(sessions, &S::SignRecords, kSessions, "SignRecords"),
+      Row(sessions, &S::ListDeviations, kSessions, "ListDeviations"),
       Row(analytics, &A::RunMetaAnalysis, kAnalytics, "RunMetaAnalysis"),
       Row(analytics, &A::ComputeStudyOutcomes, kAnalytics,
           "ComputeStudyOutcomes"),

@@ -63,7 +63,8 @@ const std::map<std::string, std::map<std::string, bool>>& RetryPolicyTable() {
             {"VerifyAllocations", true},
             {"ListSafetyReports", true},
             // Not idempotent: a retried signing would sign twice.
-            {"SignRecords", false}}},
+            {"SignRecords", false},
+            {"ListDeviations", true}}},
           {"kip.analytics.v1.AnalyticsService",
            {{"RunMetaAnalysis", true},
             {"ComputeStudyOutcomes", true},

@@ -155,6 +155,11 @@ class GrpcSessionLogConnection final : public SessionLogConnection {
       const CallOptions& call) override {
     return Unary(options_, call, stub_.get(), &Stub::SignRecords, request);
   }
+  absl::StatusOr<sessions::v1::ListDeviationsResponse> ListDeviations(
+      const sessions::v1::ListDeviationsRequest& request,
+      const CallOptions& call) override {
+    return Unary(options_, call, stub_.get(), &Stub::ListDeviations, request);
+  }
 
  private:
   using Stub = sessions::v1::SessionLogService::Stub;

@@ -127,6 +127,10 @@ class SessionLogConnection {
   virtual absl::StatusOr<sessions::v1::SignRecordsResponse> SignRecords(
       const sessions::v1::SignRecordsRequest& request,
       const CallOptions& call) = 0;
+  // Protocol deviations found from the log.
+  virtual absl::StatusOr<sessions::v1::ListDeviationsResponse> ListDeviations(
+      const sessions::v1::ListDeviationsRequest& request,
+      const CallOptions& call) = 0;
 };
 
 // The gRPC connection to SessionLogService, retrying UNAVAILABLE on the methods
@@ -274,6 +278,11 @@ class SessionLogClient {
       const sessions::v1::SignRecordsRequest& request,
       const CallOptions& call = {}) {
     return connection_->SignRecords(request, call);
+  }
+  absl::StatusOr<sessions::v1::ListDeviationsResponse> ListDeviations(
+      const sessions::v1::ListDeviationsRequest& request,
+      const CallOptions& call = {}) {
+    return connection_->ListDeviations(request, call);
   }
 
  private:

@@ -96,6 +96,9 @@ const std::map<std::string, std::string> kUsage = {
     {"safety reports",
      "kipctl safety reports --study S [--overdue] [--json]   (serious adverse "
      "events, their clocks)"},
+    {"safety deviations",
+     "kipctl safety deviations --study S [--json]   (protocol deviations "
+     "found from the log)"},
     {"analytics outcomes",
      "kipctl analytics outcomes --study ID [--outcome pain-change-follow-up|"
      "pain-change-end-of-course|\n"

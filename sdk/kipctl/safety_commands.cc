@@ -72,6 +72,32 @@ int Reports(const Args& args, SessionLogClient& sessions) {
   return 0;
 }
 
+int Deviations(const Args& args, SessionLogClient& sessions) {
+  if (!args.Has("study")) return InvalidInput("--study: is required");
+  sv1::ListDeviationsRequest request;
+  request.set_study_id(args.Get("study"));
+  auto listed = sessions.ListDeviations(request);
+  if (!listed.ok()) return CallFailed(listed.status());
+  if (args.Has("json")) {
+    std::string out;
+    google::protobuf::util::JsonPrintOptions options;
+    options.add_whitespace = true;
+    options.preserve_proto_field_names = true;
+    (void)google::protobuf::util::MessageToJsonString(*listed, &out, options);
+    std::cout << out << "\n";
+    return 0;
+  }
+  std::printf("%d protocol deviation(s) in %s\n", listed->deviations_size(),
+              request.study_id().c_str());
+  for (const sv1::Deviation& d : listed->deviations()) {
+    std::printf("%s  %-5s %-26s patient %s  %s\n",
+                google::protobuf::util::TimeUtil::ToString(d.time()).c_str(),
+                sv1::DeviationSeverity_Name(d.severity()).c_str(),
+                d.code().c_str(), d.patient_id().c_str(), d.detail().c_str());
+  }
+  return 0;
+}
+
 }  // namespace
 
 int RunSafetyCommand(const std::string& command,
@@ -81,8 +107,9 @@ int RunSafetyCommand(const std::string& command,
   if (!args.ok()) return InvalidInput(std::string(args.status().message()));
   SessionLogClient sessions(MakeSessionLogConnection(options));
   if (command == "reports") return Reports(*args, sessions);
-  return InvalidInput(
-      absl::StrCat("safety ", command, ": unknown command (reports)"));
+  if (command == "deviations") return Deviations(*args, sessions);
+  return InvalidInput(absl::StrCat("safety ", command,
+                                   ": unknown command (reports, deviations)"));
 }
 
 }  // namespace kip::kipctl

@@ -1,5 +1,6 @@
 // kipctl's safety commands (issue #16): `safety reports` lists a study's
-// serious adverse events with their reporting clocks (time left or overdue).
+// serious adverse events with their reporting clocks (time left or overdue);
+// `safety deviations` its protocol deviations found from the log.
 #ifndef KIP_SDK_KIPCTL_SAFETY_COMMANDS_H_
 #define KIP_SDK_KIPCTL_SAFETY_COMMANDS_H_
 

@@ -51,6 +51,7 @@ const AccessPolicy& SessionsAccessPolicy() {
            {kClinician, kResearcher, kAdmin, kStatistician}},
           // Investigators sign; SignRecords also needs a recent sign-in.
           {"SignRecords", {kClinician}},
+          {"ListDeviations", {kClinician, kResearcher, kAdmin, kStatistician}},
       });
   return *kPolicy;
 }

@@ -6,9 +6,12 @@
 
 #include "absl/flags/flag.h"
 #include "base/file_util.h"
+#include "sdk/cpp/clients.h"
 #include "services/common/server_core.h"
 #include "services/common/server_main.h"
+#include "services/common/upstream_connection.h"
 #include "services/sessions/access_policy.h"
+#include "services/sessions/dosing_protocols.h"
 #include "services/sessions/log/checkpoint_signer.h"
 #include "services/sessions/log/event_log.h"
 #include "services/sessions/sessions_service.h"
@@ -29,6 +32,16 @@ ABSL_FLAG(std::string, trial_key, "",
           "file of 32 random bytes that seals randomised studies' seeds and "
           "keys their trial logs; default: <data_dir>/trial_key, created on "
           "first start. Every replica of one store needs the same key.");
+
+ABSL_FLAG(std::string, dosing_address, "",
+          "the dosing service, asked for protocols to find protocol "
+          "deviations; empty: none (ListDeviations then fails, SDTM DV is "
+          "empty)");
+ABSL_FLAG(std::string, dosing_ca_cert, "",
+          "PEM CA certificate to reach the dosing service over TLS; empty: "
+          "plaintext");
+ABSL_FLAG(absl::Duration, dosing_deadline, absl::Seconds(5),
+          "deadline of each protocol call to the dosing service");
 
 namespace {
 
@@ -89,7 +102,8 @@ int main(int argc, char** argv) {
   kip::ServerSetup setup = kip::InitServerOrExit(
       argc, argv, "sessions", "127.0.0.1:50052",
       "KIP session logging service (kip.sessions.v1.SessionLogService). Flags: "
-      "--listen, --store, --checkpoint_key, --trial_key, --auth_public_key, "
+      "--listen, --store, --checkpoint_key, --trial_key, --dosing_address, "
+      "--auth_public_key, "
       "--tls_cert, "
       "--tls_key, --client_ca, --data_dir; --helpfull lists all.");
   std::string data_dir =
@@ -111,8 +125,19 @@ int main(int argc, char** argv) {
                                            LoadOrCreateSigner(data_dir));
   if (!log.ok()) Die(log.status().ToString());
   kip::trial::TrialLog trial(**log, LoadOrCreateTrialKeys(data_dir));
+  std::unique_ptr<kip::sessions::DosingProtocols> protocols;
+  if (const std::string dosing = absl::GetFlag(FLAGS_dosing_address);
+      !dosing.empty()) {
+    auto options = kip::UpstreamConnectionOptions(
+        dosing, absl::GetFlag(FLAGS_dosing_ca_cert), "dosing_ca_cert",
+        absl::GetFlag(FLAGS_dosing_deadline));
+    if (!options.ok()) Die(std::string(options.status().message()));
+    protocols = std::make_unique<kip::sessions::DosingProtocols>(
+        kip::MakeDosingConnection(*options),
+        absl::GetFlag(FLAGS_dosing_deadline));
+  }
   kip::sessions::SessionLogServiceImpl service(*setup.authenticator, **log,
-                                               trial);
+                                               trial, protocols.get());
   return kip::RunServerUntilSignal(
       setup.options, {{&service, &kip::sessions::SessionsAccessPolicy()}});
 }

@@ -56,11 +56,13 @@ absl::Time CallDeadline(const grpc::CallbackServerContext& context) {
 SessionLogServiceImpl::SessionLogServiceImpl(const Authenticator& authenticator,
                                              EventLog& log,
                                              trial::TrialLog& trial,
+                                             const DosingProtocols* protocols,
                                              std::function<absl::Time()> now)
     : guard_(authenticator, SessionsAccessPolicy()),
       log_(log),
       trial_(trial),
       scope_(log),
+      protocols_(protocols),
       now_(std::move(now)) {}
 
 absl::StatusOr<v1::Study> SessionLogServiceImpl::Shown(const Principal& caller,
@@ -384,8 +386,8 @@ SessionLogServiceImpl::ExportStudy(grpc::CallbackServerContext* context,
       [&](const Principal& caller)
           -> grpc::ServerWriteReactor<v1::ExportStudyResponse>* {
         const v1::ExportStudyRequest req = *request;
-        absl::StatusOr<std::vector<ExportTable>> tables =
-            ExportTables(caller, req.study_id(), req.format());
+        absl::StatusOr<std::vector<ExportTable>> tables = ExportTables(
+            caller, req.study_id(), req.format(), CallerBearerToken(context));
         absl::Status status = tables.status();
         if (status.ok()) {
           status = Audit(caller, "ExportStudy",

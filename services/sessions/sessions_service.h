@@ -9,8 +9,10 @@
 #include "kip/sessions/v1/sessions.grpc.pb.h"
 #include "services/common/authenticator.h"
 #include "services/common/rpc_guard.h"
+#include "services/sessions/dosing_protocols.h"
 #include "services/sessions/log/event_log.h"
 #include "services/sessions/log/study_export.h"
+#include "services/sessions/safety/safety_reports.h"
 #include "services/sessions/site_scope.h"
 #include "services/sessions/trial/trial_log.h"
 
@@ -21,8 +23,11 @@ class SessionLogServiceImpl final
  public:
   // `now` is the server's time source (the safety-report clocks run on
   // it); tests inject their own.
+  // `protocols` (may be null: then deviations are not listed) reads the
+  // dosing library's protocols.
   SessionLogServiceImpl(const Authenticator& authenticator, EventLog& log,
                         trial::TrialLog& trial,
+                        const DosingProtocols* protocols = nullptr,
                         std::function<absl::Time()> now = &absl::Now);
 
   grpc::ServerUnaryReactor* CreateStudy(
@@ -119,6 +124,10 @@ class SessionLogServiceImpl final
       grpc::CallbackServerContext* context,
       const kip::sessions::v1::SignRecordsRequest* request,
       kip::sessions::v1::SignRecordsResponse* response) override;
+  grpc::ServerUnaryReactor* ListDeviations(
+      grpc::CallbackServerContext* context,
+      const kip::sessions::v1::ListDeviationsRequest* request,
+      kip::sessions::v1::ListDeviationsResponse* response) override;
 
  private:
   // Records who read which clinical resource (ListReadAudit shows it).
@@ -129,15 +138,25 @@ class SessionLogServiceImpl final
       const Principal& caller, kip::sessions::v1::Study study);
   absl::StatusOr<kip::sessions::v1::Patient> Shown(
       const Principal& caller, kip::sessions::v1::Patient patient);
-  // The study's export tables as the caller may see them.
+  // The study's export tables as the caller may see them; `token` reads
+  // protocols for the SDTM DV domain.
   absl::StatusOr<std::vector<ExportTable>> ExportTables(
       const Principal& caller, const std::string& study_id,
-      kip::sessions::v1::ExportFormat format);
+      kip::sessions::v1::ExportFormat format, const std::string& token);
+  // The study's sessions as the caller may see them (a clinician: their
+  // site's).
+  absl::StatusOr<std::vector<safety::LoggedSession>> StudySessions(
+      const Principal& caller, const std::string& study_id);
+  // Deviations of `sessions`; FAILED_PRECONDITION without a dosing service.
+  absl::StatusOr<std::vector<kip::sessions::v1::Deviation>> Deviations(
+      const std::vector<safety::LoggedSession>& sessions,
+      const std::string& token);
 
   RpcGuard guard_;
   EventLog& log_;
   trial::TrialLog& trial_;
   SiteScope scope_;
+  const DosingProtocols* protocols_;
   std::function<absl::Time()> now_;
 };
 

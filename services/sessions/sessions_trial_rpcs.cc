@@ -13,9 +13,16 @@ namespace v1 = kip::sessions::v1;
 
 absl::StatusOr<std::vector<ExportTable>> SessionLogServiceImpl::ExportTables(
     const Principal& caller, const std::string& study_id,
-    v1::ExportFormat format) {
+    v1::ExportFormat format, const std::string& token) {
   KIP_ASSIGN_OR_RETURN(view, trial_.View(study_id));
   ExportView export_view;
+  if (format == v1::SDTM && protocols_ != nullptr) {
+    // DV: the deviations found from the log (empty without a dosing service).
+    KIP_ASSIGN_OR_RETURN(sessions, StudySessions(caller, study_id));
+    KIP_ASSIGN_OR_RETURN(deviations, Deviations(sessions, token));
+    export_view.deviations = std::move(deviations);
+  }
+  export_view.allocations = view.state->allocations;
   export_view.withhold_free_text = WithholdsFreeText(caller.role);
   export_view.show_patient = [&](v1::Patient& patient) {
     trial::ShowPatient(caller.role, view.study, *view.state, patient);

@@ -323,6 +323,8 @@ TEST_P(KustomizeTest, TheOverlayRunsWhatItPromises) {
       << "replicas must share one checkpoint key";
   EXPECT_TRUE(Arg(sessions_server, "--trial_key").has_value())
       << "replicas must share one trial key";
+  EXPECT_TRUE(Arg(sessions_server, "--dosing_ca_cert").has_value())
+      << "sessions calls dosing without TLS";
   const YAML::Node migrate =
       sessions["spec"]["template"]["spec"]["initContainers"][0];
   ASSERT_TRUE(migrate) << "no schema migration step";

@@ -90,6 +90,7 @@ const std::map<std::string, std::string>& Requests() {
       {"UnblindStudy", "study_id: '$S' reason: 'probe'"},
       {"VerifyAllocations", "study_id: '$S'"},
       {"ListSafetyReports", "study_id: '$S'"},
+      {"ListDeviations", "study_id: '$S'"},
       {"SignRecords",
        "study_id: '$S' patient_id: '$P' meaning: REVIEWED printed_name: "
        "'Dr A. Investigator'"},
@@ -313,7 +314,7 @@ TEST_F(ConcealmentTest, NoRpcShowsABlindedArmToDeviceClinicianOrResearcher) {
       }
     }
   }
-  EXPECT_EQ(calls, 3 * 36);  // 6 dosing + 23 sessions + 7 analytics
+  EXPECT_EQ(calls, 3 * 37);  // 6 dosing + 24 sessions + 7 analytics
   // The test reaches the data: these answer each role that may call them.
   for (const char* method : {"GetStudy", "GetPatient", "GetSession"})
     EXPECT_EQ(answered_ok[method], 3) << method;

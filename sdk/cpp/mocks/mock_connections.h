@@ -131,6 +131,10 @@ class MockSessionLogConnection : public SessionLogConnection {
   MOCK_METHOD(absl::StatusOr<sessions::v1::SignRecordsResponse>, SignRecords,
               (const sessions::v1::SignRecordsRequest&, const CallOptions&),
               (override));
+  MOCK_METHOD(absl::StatusOr<sessions::v1::ListDeviationsResponse>,
+              ListDeviations,
+              (const sessions::v1::ListDeviationsRequest&, const CallOptions&),
+              (override));
   MOCK_METHOD(void, ResetConnectionBackoff, (), (override));
 };
 

@@ -205,4 +205,45 @@ std::vector<ExportTable> SdtmTables(const v1::Study& study,
   return tables.Take();
 }
 
+ExportTable DvTable(const v1::Study& study,
+                    const std::vector<v1::Deviation>& deviations) {
+  Tables tables;
+  const std::vector<std::string> header = {"STUDYID", "DOMAIN",  "USUBJID",
+                                           "DVSEQ",   "DVREFID", "DVTERM",
+                                           "DVDECOD", "DVCAT",   "DVSTDTC"};
+  tables.Declare("DV", header);
+  std::map<std::string, int> seq;
+  for (const v1::Deviation& d : deviations) {
+    tables.Row("DV", header,
+               {study.id(), "DV", absl::StrCat(study.id(), "-", d.patient_id()),
+                absl::StrCat(++seq[d.patient_id()]), d.event_id(), d.detail(),
+                d.code(), v1::DeviationSeverity_Name(d.severity()),
+                IsoTime(d.time())});
+  }
+  return tables.Take().front();
+}
+
+ExportTable DsTable(const v1::Study& study,
+                    const std::vector<PatientRecord>& records,
+                    const std::vector<v1::TrialLogEntry>& allocations) {
+  std::map<std::string, const v1::TrialLogEntry*> allocated;
+  for (const v1::TrialLogEntry& e : allocations) allocated[e.patient_id()] = &e;
+  Tables tables;
+  const std::vector<std::string> header = {"STUDYID", "DOMAIN", "USUBJID",
+                                           "DSSEQ",   "DSTERM", "DSDECOD",
+                                           "DSCAT",   "DSSTDTC"};
+  tables.Declare("DS", header);
+  for (const PatientRecord& r : records) {
+    auto it = allocated.find(r.patient.patient_id());
+    const bool randomised = it != allocated.end();
+    tables.Row(
+        "DS", header,
+        {study.id(), "DS", Usubjid(r.patient), "1",
+         randomised ? "RANDOMIZED" : "ENROLLED",
+         randomised ? "RANDOMIZED" : "ENROLLED", "PROTOCOL MILESTONE",
+         IsoTime(randomised ? it->second->time() : r.patient.enrolled_time())});
+  }
+  return tables.Take().front();
+}
+
 }  // namespace kip::sessions

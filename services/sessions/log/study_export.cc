@@ -267,6 +267,10 @@ absl::StatusOr<std::vector<ExportTable>> ExportStudyTables(
   std::vector<ExportTable> tables = format == v1::SDTM
                                         ? SdtmTables(study, records)
                                         : CsvPerEventType(study, records);
+  if (format == v1::SDTM) {
+    tables.push_back(DvTable(study, view.deviations));
+    tables.push_back(DsTable(study, records, view.allocations));
+  }
   if (study.blinded()) tables.push_back(UnblindingTable(view.unblindings));
   return tables;
 }

@@ -40,12 +40,24 @@ struct ExportView {
   // Emergency and study unblindings, exported as the "unblinding" table
   // (without arms) so that they show in the study's reports.
   std::vector<v1::TrialLogEntry> unblindings;
+  // SDTM DV: protocol deviations found from the log (safety/deviations.h).
+  std::vector<v1::Deviation> deviations;
+  // SDTM DS: the trial log's allocations (RANDOMIZED milestones).
+  std::vector<v1::TrialLogEntry> allocations;
 };
 
 // `study` as the caller may see it (trial/arm_visibility.h).
 absl::StatusOr<std::vector<ExportTable>> ExportStudyTables(
     EventLog& log, const v1::Study& study, v1::ExportFormat format,
     const ExportView& view = {});
+
+// SDTM DV (protocol deviations) and DS (disposition: each patient's
+// enrolment or randomisation milestone).
+ExportTable DvTable(const v1::Study& study,
+                    const std::vector<v1::Deviation>& deviations);
+ExportTable DsTable(const v1::Study& study,
+                    const std::vector<PatientRecord>& records,
+                    const std::vector<v1::TrialLogEntry>& allocations);
 
 // The unblinding table: sequence, kind, patient, kit code, who, when, why.
 ExportTable UnblindingTable(const std::vector<v1::TrialLogEntry>& unblindings);
