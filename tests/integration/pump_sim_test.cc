@@ -99,6 +99,7 @@ TEST(PumpSimTest, RunsATrialThroughTheOutboxAndPoolsIt) {
   EXPECT_NE(text.find("first session's signature: VALID"), std::string::npos)
       << text;
   EXPECT_NE(text.find("RCT-7.odm.xml"), std::string::npos) << text;
+  EXPECT_NE(text.find("deviations: "), std::string::npos) << text;
   EXPECT_NE(text.find("RCT-7"), std::string::npos) << text;
   EXPECT_EQ(count_sessions(), 6 * 5);  // bosma-2018: 5 daily sessions
   const std::string svg = ReadAll(dir + "/demo/forest.svg");

@@ -50,6 +50,26 @@ void PrintSafetyReports(kip::SessionLogClient& sessions,
   }
 }
 
+void PrintDeviations(kip::SessionLogClient& sessions,
+                     const std::string& study_id) {
+  sv1::ListDeviationsRequest request;
+  request.set_study_id(study_id);
+  const absl::StatusOr<sv1::ListDeviationsResponse> listed =
+      sessions.ListDeviations(request);
+  if (!listed.ok()) {
+    std::printf("deviations: not listed (%s)\n",
+                std::string(listed.status().message()).c_str());
+    return;
+  }
+  std::printf("deviations: %d found from the log (%d rules)\n",
+              listed->deviations_size(), listed->rules_size());
+  for (const sv1::Deviation& d : listed->deviations()) {
+    std::printf("  %s %s %s: %s\n", d.patient_id().c_str(),
+                sv1::DeviationSeverity_Name(d.severity()).c_str(),
+                d.code().c_str(), d.detail().c_str());
+  }
+}
+
 void SignFirstCasebook(kip::SessionLogClient& investigator,
                        const std::string& study_id) {
   sv1::SignRecordsRequest sign;
@@ -106,6 +126,7 @@ void CloseTrial(const std::string& study_id, const std::string& out_dir,
       Client(sessions_address, investigator_token);
   kip::SessionLogClient admin = Client(sessions_address, admin_token);
   PrintSafetyReports(investigator, study_id);
+  PrintDeviations(investigator, study_id);
   SignFirstCasebook(investigator, study_id);
   ExportOdm(admin, study_id, out_dir);
 }
