@@ -148,6 +148,18 @@ TEST_P(SafetyServerTest, ReportsRunTheirClocksOnTheServersTime) {
   EXPECT_THAT(cli.out, HasSubstr("OVERDUE by 1 h"));
   EXPECT_THAT(cli.out, HasSubstr("SUSAR"));
   EXPECT_THAT(cli.out, ::testing::Not(HasSubstr(fresh.event_id())));
+  // SDTM AE carries the seriousness criteria and the causality.
+  cli = testing::RunCli(absl::StrCat(
+      "sdk/kipctl/kipctl --token=", auth_.Token("admin"), " --target=",
+      server_->address(), " sessions export --study S1 --format sdtm --out ",
+      getenv("TEST_TMPDIR"), "/ae"));
+  ASSERT_EQ(cli.exit_status, 0) << cli.err;
+  std::ifstream ae(absl::StrCat(getenv("TEST_TMPDIR"), "/ae/AE.csv"));
+  const std::string ae_text((std::istreambuf_iterator<char>(ae)), {});
+  EXPECT_THAT(ae_text, HasSubstr(",AESDTH,AESLIFE,AESHOSP,AESDISAB,AESCONG,"
+                                 "AESMIE,AEREL"));
+  EXPECT_THAT(ae_text, HasSubstr(",N,N,Y,N,N,N,POSSIBLE"));
+  EXPECT_THAT(ae_text, HasSubstr(",N,Y,N,N,N,N,DEFINITE"));
 }
 
 TEST_P(SafetyServerTest, BadSeriousAdverseEventFieldsAreRefusedByName) {

@@ -104,11 +104,20 @@ std::vector<ExportTable> SdtmTables(const v1::Study& study,
             break;
           case v1::Event::kSideEffect: {
             const auto& x = e.side_effect();
+            // The seriousness criteria (AESDTH..AESMIE) and causality
+            // (AEREL) come last, so the earlier columns keep their places.
+            auto criterion = [&](v1::SeriousnessCriterion c) -> std::string {
+              if (!x.serious()) return "";
+              for (int has : x.seriousness_criteria())
+                if (has == c) return "Y";
+              return "N";
+            };
             tables.Row(
                 "AE",
                 {"STUDYID", "DOMAIN", "USUBJID", "AESEQ", "AETERM", "AEDECOD",
-                 "AESEV", "AETOXGR", "AESER", "AEACNOTH", "AESTDTC",
-                 "VISITNUM"},
+                 "AESEV", "AETOXGR", "AESER", "AEACNOTH", "AESTDTC", "VISITNUM",
+                 "AESDTH", "AESLIFE", "AESHOSP", "AESDISAB", "AESCONG",
+                 "AESMIE", "AEREL"},
                 {study.id(), "AE", usubjid, absl::StrCat(++ae_seq),
                  x.description().empty() ? v1::SideEffectType_Name(x.type())
                                          : x.description(),
@@ -118,7 +127,14 @@ std::vector<ExportTable> SdtmTables(const v1::Study& study,
                      : v1::SideEffectSeverity_Name(x.severity()),
                  x.ctcae_grade() ? absl::StrCat(x.ctcae_grade()) : "",
                  x.serious() ? "Y" : "N", x.action_taken(),
-                 IsoTime(e.device_time()), visit});
+                 IsoTime(e.device_time()), visit, criterion(v1::DEATH),
+                 criterion(v1::LIFE_THREATENING),
+                 criterion(v1::HOSPITALISATION), criterion(v1::DISABILITY),
+                 criterion(v1::CONGENITAL_ANOMALY),
+                 criterion(v1::OTHER_IMPORTANT_MEDICAL_EVENT),
+                 x.causality() == v1::CAUSALITY_UNSPECIFIED
+                     ? ""
+                     : v1::Causality_Name(x.causality())});
             break;
           }
           case v1::Event::kVitalSigns: {
