@@ -72,6 +72,11 @@ grpc::ServerUnaryReactor* DosingServiceImpl::ValidateProgram(
     KIP_ASSIGN_OR_RETURN(
         verdict, kip::dosing::ValidateProgram(library_, *request, doses.get(),
                                               absl::Now()));
+    if (!request->session_id().empty() && verdict.verdict() != v1::OK &&
+        doses_ != nullptr) {
+      KIP_RETURN_IF_ERROR(
+          doses_->RecordAlert(CallerBearerToken(context), *request, verdict));
+    }
     *response = std::move(verdict);
     return absl::OkStatus();
   });

@@ -1,6 +1,8 @@
 #include "services/dosing/sessions_dose_client.h"
 
+#include "absl/strings/str_cat.h"
 #include "base/time_util.h"
+#include "base/uuid.h"
 
 namespace kip::dosing {
 namespace {
@@ -41,6 +43,49 @@ class CallerDoseSource final : public CumulativeDoseSource {
 SessionsDoseClient::SessionsDoseClient(
     std::shared_ptr<SessionLogConnection> connection, absl::Duration deadline)
     : connection_(std::move(connection)), deadline_(deadline) {}
+
+absl::Status SessionsDoseClient::RecordAlert(
+    const std::string& bearer_token, const v1::ValidateProgramRequest& request,
+    const v1::ValidateProgramResponse& verdict) const {
+  namespace sv1 = kip::sessions::v1;
+  sv1::AppendEventsRequest append;
+  sv1::Event* event = append.add_events();
+  event->set_event_id(RandomUuid());
+  event->set_session_id(request.session_id());
+  *event->mutable_device_time() = ProtoFromTime(absl::Now());
+  sv1::DrugLibraryAlert* alert = event->mutable_drug_library_alert();
+  alert->set_verdict(v1::Verdict_Name(verdict.verdict()));
+  for (const v1::Violation& v : verdict.violations()) {
+    sv1::AlertedLimit* limit = alert->add_limits();
+    limit->set_limit(v.limit());
+    limit->set_severity(v.severity() == v1::HARD ? "HARD" : "SOFT");
+    limit->set_value(v.value());
+    limit->set_bound(v.bound());
+    limit->set_unit(v.unit());
+  }
+  alert->set_overridden(verdict.approved() && verdict.verdict() != v1::OK);
+  alert->set_override_reason(verdict.accepted_override().reason_code().empty()
+                                 ? verdict.accepted_override().reason_text()
+                                 : verdict.accepted_override().reason_code());
+  alert->set_override_clinician_id(verdict.accepted_override().clinician_id());
+  alert->set_protocol_id(request.protocol_id());
+  alert->set_care_area(kip::common::v1::CareArea_Name(request.care_area()));
+  alert->set_rate_mg_per_h(request.program().rate_mg_per_h());
+  CallOptions call;
+  call.timeout = deadline_;
+  call.bearer_token = bearer_token;
+  absl::StatusOr<sv1::AppendEventsResponse> appended =
+      connection_->AppendEvents(append, call);
+  if (!appended.ok()) {
+    return absl::Status(
+        appended.status().code(),
+        absl::StrCat("the drug-library alert could not be logged in session ",
+                     request.session_id(),
+                     " (sessions service: ", appended.status().message(),
+                     "); the program is not approved"));
+  }
+  return absl::OkStatus();
+}
 
 std::unique_ptr<CumulativeDoseSource> SessionsDoseClient::ForCaller(
     std::string bearer_token) const {

@@ -23,6 +23,14 @@ class SessionsDoseClient {
   std::unique_ptr<CumulativeDoseSource> ForCaller(
       std::string bearer_token) const;
 
+  // Records a check whose verdict was not OK as a drug-library alert event
+  // in the request's running session, as `bearer_token` (issue #16). Dosing
+  // writes it, not the app: it answers every check of a running session and
+  // already calls sessions for it, so no app can leave an alert out.
+  absl::Status RecordAlert(const std::string& bearer_token,
+                           const v1::ValidateProgramRequest& request,
+                           const v1::ValidateProgramResponse& verdict) const;
+
  private:
   std::shared_ptr<SessionLogConnection> connection_;
   absl::Duration deadline_;

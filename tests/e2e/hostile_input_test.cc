@@ -48,6 +48,10 @@ const char* const kValidPayloads[] = {
     "sedation_score: 1 }",
     "adjunct_medication { drug: \"ondansetron\" dose_mg: 4 route: \"IV\" "
     "reason: \"nausea\" }",
+    "drug_library_alert { verdict: \"HARD_LIMIT\" limits { limit: "
+    "\"drug_library.continuous_rate_max\" severity: \"HARD\" value: 2.1 "
+    "bound: 2 unit: \"mg/kg/h\" } protocol_id: \"bosma-2018\" "
+    "rate_mg_per_h: 150 }",
 };
 
 // Filled by the server from other fields; whatever the client sends there

@@ -123,6 +123,26 @@ TEST_F(DosingServerTest, ARunningSessionIsCheckedWithWhatItAlreadyReceived) {
   ASSERT_TRUE(status.ok());
   EXPECT_EQ(response.verdict(), dv1::HARD_LIMIT);
   EXPECT_FALSE(response.approved());
+  // The refused program is a drug-library alert in the session (issue #16);
+  // the approved one left nothing.
+  auto sessions = sv1::SessionLogService::NewStub(grpc::CreateChannel(
+      sessions_->address(), grpc::InsecureChannelCredentials()));
+  sv1::GetSessionRequest get;
+  get.set_session_id(session_id);
+  sv1::GetSessionResponse logged;
+  ASSERT_TRUE(sessions->GetSession(As("clinician").get(), get, &logged).ok());
+  std::vector<sv1::DrugLibraryAlert> alerts;
+  for (const sv1::Event& e : logged.events())
+    if (e.has_drug_library_alert()) alerts.push_back(e.drug_library_alert());
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0].verdict(), "HARD_LIMIT");
+  EXPECT_FALSE(alerts[0].overridden());
+  EXPECT_EQ(alerts[0].protocol_id(), "bosma-2018");
+  EXPECT_EQ(alerts[0].care_area(), "OUTPATIENT_PAIN");
+  EXPECT_DOUBLE_EQ(alerts[0].rate_mg_per_h(), 150);
+  ASSERT_GE(alerts[0].limits_size(), 1);
+  EXPECT_EQ(alerts[0].limits(0).severity(), "HARD");
+  EXPECT_EQ(alerts[0].limits(0).limit(), response.violations(0).limit());
 }
 
 TEST_F(DosingServerTest, UnreachableSessionsMeansRefusalNeverApproval) {

@@ -160,6 +160,20 @@ std::vector<ExportTable> CsvPerEventType(
             export_internal::SignatureRow(tables, study, p,
                                           s.session().session_id(), e);
             break;
+          case v1::Event::kDrugLibraryAlert: {
+            const auto& x = e.drug_library_alert();
+            std::string limits;
+            for (const auto& l : x.limits())
+              absl::StrAppend(&limits, limits.empty() ? "" : ";", l.limit());
+            add("drug_library_alerts",
+                {"verdict", "limits", "overridden", "override_reason",
+                 "override_clinician_id", "protocol_id", "care_area",
+                 "rate_mg_per_h"},
+                {x.verdict(), limits, x.overridden() ? "Y" : "N",
+                 x.override_reason(), x.override_clinician_id(),
+                 x.protocol_id(), x.care_area(), Num(x.rate_mg_per_h())});
+            break;
+          }
           case v1::Event::kVitalSigns: {
             const auto& x = e.vital_signs();
             add("vital_signs",

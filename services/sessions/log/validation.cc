@@ -101,6 +101,10 @@ absl::Status Optional(const std::string& path, bool present, double value,
   return present ? InRange(path, value, lo, hi, unit) : absl::OkStatus();
 }
 
+// No pump delivers a million mg/h: the sanity bound of the numbers in a
+// drug-library alert, which records mistyped programs as they were typed.
+constexpr double kMaxAlertNumber = 1e6;
+
 // Seriousness, causality and expectedness of a side effect (issue #16).
 absl::Status SeriousAdverseEvent(const v1::SideEffect& p,
                                  const std::string& at) {
@@ -219,6 +223,28 @@ absl::Status Payload(const v1::Event& event, const std::string& path) {
     case v1::Event::kSignature:
       // Built by the server from its own rows (log/signatures.cc).
       return absl::OkStatus();
+    case v1::Event::kDrugLibraryAlert: {
+      const auto& p = event.drug_library_alert();
+      const std::string at = path + ".drug_library_alert";
+      if (p.verdict() != "SOFT_LIMIT" && p.verdict() != "HARD_LIMIT") {
+        return Invalid(at + ".verdict", "is not SOFT_LIMIT or HARD_LIMIT");
+      }
+      for (int i = 0; i < p.limits_size(); ++i) {
+        const auto& l = p.limits(i);
+        const std::string li = absl::StrCat(at, ".limits[", i, "]");
+        KIP_RETURN_IF_ERROR(InRange(li + ".value", l.value(), -kMaxAlertNumber,
+                                    kMaxAlertNumber, l.unit()));
+        KIP_RETURN_IF_ERROR(InRange(li + ".bound", l.bound(), -kMaxAlertNumber,
+                                    kMaxAlertNumber, l.unit()));
+        KIP_RETURN_IF_ERROR(Text(li + ".limit", l.limit(), true));
+      }
+      // The rate the pump was asked for, mistyped ones included (what the
+      // alert is about), so far wider than a logged rate's 0..2000 mg/h.
+      KIP_RETURN_IF_ERROR(InRange(at + ".rate_mg_per_h", p.rate_mg_per_h(), 0,
+                                  kMaxAlertNumber, "mg/h"));
+      KIP_RETURN_IF_ERROR(Text(at + ".protocol_id", p.protocol_id(), false));
+      return Text(at + ".override_reason", p.override_reason(), false);
+    }
     case v1::Event::kSafetyReportSubmitted: {
       const auto& p = event.safety_report_submitted();
       const std::string at = path + ".safety_report_submitted";
