@@ -10,7 +10,6 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "base/file_util.h"
-#include "google/protobuf/util/json_util.h"
 #include "kip/analytics/v1/analytics.grpc.pb.h"
 #include "nlohmann/json.hpp"
 #include "sdk/kipctl/analytics_args.h"
@@ -19,6 +18,7 @@
 #include "sdk/kipctl/meta_sensitivity.h"
 #include "sdk/kipctl/metareg_command.h"
 #include "sdk/kipctl/network_command.h"
+#include "sdk/kipctl/proto_json.h"
 #include "sdk/kipctl/study_csv.h"
 
 namespace kip::kipctl {
@@ -288,15 +288,11 @@ int Outcomes(const std::vector<std::string>& argv,
                              {"events", a.events()},
                              {"mean_dose_mg_per_kg", a.mean_dose_mg_per_kg()}});
     }
-    google::protobuf::util::JsonPrintOptions options;
-    options.preserve_proto_field_names = true;
     for (const auto& row : response.rows()) {
-      std::string text;  // the StudyData rows, as RunMetaAnalysis takes them
-      if (!google::protobuf::util::MessageToJsonString(row, &text, options)
-               .ok()) {
-        return InvalidInput("a row could not be printed as JSON");
-      }
-      out["rows"].push_back(json::parse(text));
+      // The StudyData rows, as RunMetaAnalysis takes them.
+      absl::StatusOr<std::string> text = ProtoJson(row);
+      if (!text.ok()) return CallFailed(text.status());
+      out["rows"].push_back(json::parse(*text));
     }
     std::cout << out.dump(2) << "\n";
     return 0;

@@ -4,12 +4,12 @@
 #include <iostream>
 
 #include "absl/strings/str_join.h"
-#include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
 #include "kip/dosing/v1/dosing.grpc.pb.h"
 #include "nlohmann/json.hpp"
 #include "sdk/kipctl/args.h"
 #include "sdk/kipctl/exit_status.h"
+#include "sdk/kipctl/proto_json.h"
 
 namespace kip::kipctl {
 namespace {
@@ -147,16 +147,7 @@ int ShowProtocolCommand(const std::vector<std::string>& argv,
   if (!response_or.ok()) return CallFailed(response_or.status());
   const v1::GetProtocolResponse& response = *response_or;
   if (args->Has("json")) {
-    google::protobuf::util::JsonPrintOptions options;
-    options.preserve_proto_field_names = true;
-    options.add_whitespace = true;
-    std::string text;
-    if (!google::protobuf::util::MessageToJsonString(response, &text, options)
-             .ok()) {
-      return InvalidInput("the protocol could not be printed as JSON");
-    }
-    std::cout << text;
-    return 0;
+    return PrintProtoJson(response);
   }
   std::printf("library %s (sha256 %s)\n", response.library().version().c_str(),
               response.library().content_sha256().c_str());

@@ -5,10 +5,10 @@
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
 #include "sdk/kipctl/args.h"
 #include "sdk/kipctl/exit_status.h"
+#include "sdk/kipctl/proto_json.h"
 
 namespace kip::kipctl {
 namespace {
@@ -43,13 +43,7 @@ int Reports(const Args& args, SessionLogClient& sessions) {
   auto listed = sessions.ListSafetyReports(request);
   if (!listed.ok()) return CallFailed(listed.status());
   if (args.Has("json")) {
-    std::string out;
-    google::protobuf::util::JsonPrintOptions options;
-    options.add_whitespace = true;
-    options.preserve_proto_field_names = true;
-    (void)google::protobuf::util::MessageToJsonString(*listed, &out, options);
-    std::cout << out << "\n";
-    return 0;
+    return PrintProtoJson(*listed);
   }
   std::printf(
       "%d serious adverse event(s) in %s%s, clocks at %s\n",
@@ -79,13 +73,7 @@ int Deviations(const Args& args, SessionLogClient& sessions) {
   auto listed = sessions.ListDeviations(request);
   if (!listed.ok()) return CallFailed(listed.status());
   if (args.Has("json")) {
-    std::string out;
-    google::protobuf::util::JsonPrintOptions options;
-    options.add_whitespace = true;
-    options.preserve_proto_field_names = true;
-    (void)google::protobuf::util::MessageToJsonString(*listed, &out, options);
-    std::cout << out << "\n";
-    return 0;
+    return PrintProtoJson(*listed);
   }
   std::printf("%d protocol deviation(s) in %s\n", listed->deviations_size(),
               request.study_id().c_str());

@@ -17,6 +17,7 @@
 #include "sdk/cpp/session_logger.h"
 #include "sdk/kipctl/args.h"
 #include "sdk/kipctl/exit_status.h"
+#include "sdk/kipctl/proto_json.h"
 #include "sdk/kipctl/trial_commands.h"
 
 namespace kip::kipctl {
@@ -24,15 +25,6 @@ namespace {
 
 namespace sv1 = kip::sessions::v1;
 using google::protobuf::util::TimeUtil;
-
-std::string Json(const google::protobuf::Message& message) {
-  std::string out;
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
-  options.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(message, &out, options);
-  return out;
-}
 
 int Start(const Args& args, SessionLogClient& sessions) {
   sv1::StartSessionRequest request;
@@ -54,7 +46,7 @@ int Start(const Args& args, SessionLogClient& sessions) {
   auto started = sessions.StartSession(request);
   if (!started.ok()) return CallFailed(started.status());
   if (args.Has("json")) {
-    std::cout << Json(*started) << "\n";
+    if (int rc = PrintProtoJson(*started)) return rc;
   } else {
     std::printf("%s\n", started->session().session_id().c_str());
   }
@@ -101,7 +93,7 @@ int Log(const Args& args, SessionLogClient& sessions) {
   if (!acks.ok()) return CallFailed(acks.status());
   const sv1::EventAck& ack = acks->acks(0);
   if (args.Has("json")) {
-    std::cout << Json(ack) << "\n";
+    if (int rc = PrintProtoJson(ack)) return rc;
   } else {
     std::printf("%s sequence %ld hash %s%s\n", ack.event_id().c_str(),
                 static_cast<long>(ack.session_sequence()),
@@ -117,7 +109,7 @@ int Show(const Args& args, SessionLogClient& sessions) {
   auto session = sessions.GetSession(request);
   if (!session.ok()) return CallFailed(session.status());
   if (args.Has("json")) {
-    std::cout << Json(*session) << "\n";
+    if (int rc = PrintProtoJson(*session)) return rc;
     return 0;
   }
   const auto& s = session->session();
@@ -142,7 +134,7 @@ int Verify(const Args& args, SessionLogClient& sessions) {
   auto verified = sessions.VerifySession(request);
   if (!verified.ok()) return CallFailed(verified.status());
   if (args.Has("json")) {
-    std::cout << Json(*verified) << "\n";
+    if (int rc = PrintProtoJson(*verified)) return rc;
   } else if (verified->ok()) {
     std::printf("ok: %ld events, every link verifies\n",
                 static_cast<long>(verified->events_checked()));

@@ -10,24 +10,15 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
 #include "sdk/kipctl/args.h"
 #include "sdk/kipctl/exit_status.h"
+#include "sdk/kipctl/proto_json.h"
 
 namespace kip::kipctl {
 namespace {
 
 namespace sv1 = kip::sessions::v1;
-
-std::string Json(const google::protobuf::Message& message) {
-  std::string out;
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
-  options.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(message, &out, options);
-  return out;
-}
 
 std::string Csv(const std::string& cell) {
   if (cell.find_first_of(",\"\n") == std::string::npos) return cell;
@@ -94,7 +85,7 @@ int CreateStudy(const Args& args, SessionLogClient& sessions) {
   auto created = sessions.CreateStudy(request);
   if (!created.ok()) return CallFailed(created.status());
   if (args.Has("json")) {
-    std::cout << Json(*created) << "\n";
+    if (int rc = PrintProtoJson(*created)) return rc;
   } else {
     std::printf("%s: %s%s\n", created->study().id().c_str(),
                 sv1::AllocationMethod_Name(r.method()).c_str(),
@@ -145,7 +136,7 @@ int Enroll(const Args& args, SessionLogClient& sessions) {
   if (!enrolled.ok()) return CallFailed(enrolled.status());
   const sv1::Patient& p = enrolled->patient();
   if (args.Has("json")) {
-    std::cout << Json(p) << "\n";
+    if (int rc = PrintProtoJson(p)) return rc;
     return 0;
   }
   std::string allocation =
@@ -202,7 +193,7 @@ int Allocation(const Args& args, SessionLogClient& sessions) {
     return 0;
   }
   if (args.Has("json")) {
-    std::cout << Json(*list) << "\n";
+    if (int rc = PrintProtoJson(*list)) return rc;
     return 0;
   }
   std::printf("study %s (%s), seed %s\n", list->study().id().c_str(),
@@ -228,7 +219,7 @@ int Unblind(const Args& args, SessionLogClient& sessions) {
   auto unblinded = sessions.UnblindPatient(request);
   if (!unblinded.ok()) return CallFailed(unblinded.status());
   if (args.Has("json")) {
-    std::cout << Json(*unblinded) << "\n";
+    if (int rc = PrintProtoJson(*unblinded)) return rc;
     return 0;
   }
   const sv1::Patient& p = unblinded->patient();
@@ -248,7 +239,7 @@ int UnblindStudy(const Args& args, SessionLogClient& sessions) {
   auto unblinded = sessions.UnblindStudy(request);
   if (!unblinded.ok()) return CallFailed(unblinded.status());
   if (args.Has("json")) {
-    std::cout << Json(*unblinded) << "\n";
+    if (int rc = PrintProtoJson(*unblinded)) return rc;
   } else {
     std::printf("%s unblinded at %s\n", unblinded->study().id().c_str(),
                 google::protobuf::util::TimeUtil::ToString(
@@ -265,7 +256,7 @@ int VerifyAllocations(const Args& args, SessionLogClient& sessions) {
   auto verified = sessions.VerifyAllocations(request);
   if (!verified.ok()) return CallFailed(verified.status());
   if (args.Has("json")) {
-    std::cout << Json(*verified) << "\n";
+    if (int rc = PrintProtoJson(*verified)) return rc;
   } else if (verified->ok()) {
     std::printf("ok: %ld trial log entries\n",
                 static_cast<long>(verified->entries_checked()));
