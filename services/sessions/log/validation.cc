@@ -8,39 +8,18 @@
 #include "base/status_macros.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/common/error_details.h"
+#include "services/sessions/log/field_checks.h"
+#include "services/sessions/log/safety_payloads.h"
 
 namespace kip::sessions {
 namespace {
 
+using field_checks::InRange;
+using field_checks::Invalid;
+using field_checks::Text;
 using google::protobuf::util::TimeUtil;
 
-constexpr size_t kMaxTextLength = 2000;
 constexpr size_t kMaxNoteLength = 20000;
-
-absl::Status Invalid(const std::string& path, const std::string& message) {
-  return FieldError(absl::StatusCode::kInvalidArgument, path, message);
-}
-
-// A finite number within [lo, hi], in `unit`.
-absl::Status InRange(const std::string& path, double value, double lo,
-                     double hi, absl::string_view unit) {
-  if (!std::isfinite(value) || value < lo || value > hi) {
-    return Invalid(
-        path, absl::StrCat(value, " is outside ", lo, "..", hi, " ", unit));
-  }
-  return absl::OkStatus();
-}
-
-absl::Status Text(const std::string& path, const std::string& value,
-                  bool required, size_t max_length = kMaxTextLength) {
-  if (required && value.empty()) return Invalid(path, "is required");
-  if (value.size() > max_length) {
-    return Invalid(
-        path, absl::StrCat("is ", value.size(), " bytes long, the limit is ",
-                           max_length));
-  }
-  return absl::OkStatus();
-}
 
 absl::Status Id(const std::string& path, const std::string& value) {
   if (value.empty()) return Invalid(path, "is required");
@@ -101,34 +80,6 @@ absl::Status Optional(const std::string& path, bool present, double value,
   return present ? InRange(path, value, lo, hi, unit) : absl::OkStatus();
 }
 
-// No pump delivers a million mg/h: the sanity bound of the numbers in a
-// drug-library alert, which records mistyped programs as they were typed.
-constexpr double kMaxAlertNumber = 1e6;
-
-// Seriousness, causality and expectedness of a side effect (issue #16).
-absl::Status SeriousAdverseEvent(const v1::SideEffect& p,
-                                 const std::string& at) {
-  for (int i = 0; i < p.seriousness_criteria_size(); ++i) {
-    const int c = p.seriousness_criteria(i);
-    if (c == v1::SERIOUSNESS_CRITERION_UNSPECIFIED ||
-        !v1::SeriousnessCriterion_IsValid(c)) {
-      return Invalid(absl::StrCat(at, ".seriousness_criteria[", i, "]"),
-                     "is not a SeriousnessCriterion");
-    }
-  }
-  if (!v1::Causality_IsValid(p.causality())) {
-    return Invalid(at + ".causality", "is not a Causality");
-  }
-  if (!v1::Expectedness_IsValid(p.expectedness())) {
-    return Invalid(at + ".expectedness", "is not an Expectedness");
-  }
-  if (!p.follow_up_of_event_id().empty() &&
-      !IsUuid(p.follow_up_of_event_id())) {
-    return Invalid(at + ".follow_up_of_event_id", "must be a UUID");
-  }
-  return absl::OkStatus();
-}
-
 absl::Status Payload(const v1::Event& event, const std::string& path) {
   switch (event.payload_case()) {
     case v1::Event::kInfusionStarted: {
@@ -139,6 +90,9 @@ absl::Status Payload(const v1::Event& event, const std::string& path) {
       if (p.rate_mg_per_kg_per_h() <= 0 && p.rate_mg_per_h() <= 0) {
         return Invalid(at + ".rate_mg_per_h",
                        "rate_mg_per_h or rate_mg_per_kg_per_h must be > 0");
+      }
+      if (!kip::common::v1::CareArea_IsValid(p.care_area())) {
+        return Invalid(at + ".care_area", "is not a CareArea");
       }
       return InRange(at + ".concentration_mg_per_ml",
                      p.concentration_mg_per_ml(), 0.01, 100, "mg/mL");
@@ -192,72 +146,17 @@ absl::Status Payload(const v1::Event& event, const std::string& path) {
           Items(at + ".interference_items", p.interference_items(), 7));
       return Timepoint(at, p.timepoint(), p.follow_up_day());
     }
-    case v1::Event::kSideEffect: {
-      const auto& p = event.side_effect();
-      const std::string at = path + ".side_effect";
-      if (p.type() == v1::SIDE_EFFECT_TYPE_UNSPECIFIED ||
-          !v1::SideEffectType_IsValid(p.type())) {
-        return Invalid(at + ".type", "is required (a SideEffectType)");
-      }
-      if (p.type() == v1::OTHER_SIDE_EFFECT && p.description().empty()) {
-        return Invalid(at + ".description",
-                       "is required for OTHER_SIDE_EFFECT");
-      }
-      if (!v1::SideEffectSeverity_IsValid(p.severity())) {
-        return Invalid(at + ".severity", "is not a SideEffectSeverity");
-      }
-      if (p.ctcae_grade() < 0 || p.ctcae_grade() > 5) {
-        return Invalid(at + ".ctcae_grade",
-                       absl::StrCat(p.ctcae_grade(), " is outside 1..5"));
-      }
-      if (p.severity() == v1::SIDE_EFFECT_SEVERITY_UNSPECIFIED &&
-          p.ctcae_grade() == 0) {
-        return Invalid(at + ".severity",
-                       "severity (MILD/MODERATE/SEVERE) or ctcae_grade (1..5) "
-                       "is required");
-      }
-      KIP_RETURN_IF_ERROR(Text(at + ".description", p.description(), false));
-      KIP_RETURN_IF_ERROR(SeriousAdverseEvent(p, at));
-      return Text(at + ".action_taken", p.action_taken(), false);
-    }
+    case v1::Event::kSideEffect:
+      return ValidateSideEffect(event.side_effect(), path + ".side_effect");
     case v1::Event::kSignature:
       // Built by the server from its own rows (log/signatures.cc).
       return absl::OkStatus();
-    case v1::Event::kDrugLibraryAlert: {
-      const auto& p = event.drug_library_alert();
-      const std::string at = path + ".drug_library_alert";
-      if (p.verdict() != "SOFT_LIMIT" && p.verdict() != "HARD_LIMIT") {
-        return Invalid(at + ".verdict", "is not SOFT_LIMIT or HARD_LIMIT");
-      }
-      for (int i = 0; i < p.limits_size(); ++i) {
-        const auto& l = p.limits(i);
-        const std::string li = absl::StrCat(at, ".limits[", i, "]");
-        KIP_RETURN_IF_ERROR(InRange(li + ".value", l.value(), -kMaxAlertNumber,
-                                    kMaxAlertNumber, l.unit()));
-        KIP_RETURN_IF_ERROR(InRange(li + ".bound", l.bound(), -kMaxAlertNumber,
-                                    kMaxAlertNumber, l.unit()));
-        KIP_RETURN_IF_ERROR(Text(li + ".limit", l.limit(), true));
-      }
-      // The rate the pump was asked for, mistyped ones included (what the
-      // alert is about), so far wider than a logged rate's 0..2000 mg/h.
-      KIP_RETURN_IF_ERROR(InRange(at + ".rate_mg_per_h", p.rate_mg_per_h(), 0,
-                                  kMaxAlertNumber, "mg/h"));
-      KIP_RETURN_IF_ERROR(Text(at + ".protocol_id", p.protocol_id(), false));
-      return Text(at + ".override_reason", p.override_reason(), false);
-    }
-    case v1::Event::kSafetyReportSubmitted: {
-      const auto& p = event.safety_report_submitted();
-      const std::string at = path + ".safety_report_submitted";
-      if (!IsUuid(p.adverse_event_id())) {
-        return Invalid(at + ".adverse_event_id",
-                       "must be the serious side effect's event_id (a UUID)");
-      }
-      if (p.kind() == v1::SAFETY_REPORT_KIND_UNSPECIFIED ||
-          !v1::SafetyReportKind_IsValid(p.kind())) {
-        return Invalid(at + ".kind", "is required (a SafetyReportKind)");
-      }
-      return Text(at + ".reference", p.reference(), false);
-    }
+    case v1::Event::kDrugLibraryAlert:
+      return ValidateDrugLibraryAlert(event.drug_library_alert(),
+                                      path + ".drug_library_alert");
+    case v1::Event::kSafetyReportSubmitted:
+      return ValidateSafetyReportSubmitted(event.safety_report_submitted(),
+                                           path + ".safety_report_submitted");
     case v1::Event::kVitalSigns: {
       const auto& p = event.vital_signs();
       const std::string at = path + ".vital_signs";

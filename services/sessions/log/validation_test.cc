@@ -62,6 +62,28 @@ TEST(ValidationTest, EachInvalidFieldIsNamedWithItsBound) {
   ExpectInvalid(empty, "events[2]: needs a payload");
 }
 
+TEST(ValidationTest, CareAreasMustBeTheDrugLibrarys) {
+  v1::Event started = PainEvent(3);
+  auto* infusion = started.mutable_infusion_started();
+  infusion->set_rate_mg_per_h(35);
+  infusion->set_concentration_mg_per_ml(1);
+  infusion->set_care_area(kip::common::v1::ICU);
+  EXPECT_TRUE(ValidateEvent(started, kNow, "events[0]").ok());
+  infusion->set_care_area(static_cast<kip::common::v1::CareArea>(9));
+  ExpectInvalid(started, "events[2].infusion_started.care_area");
+
+  v1::Event alert = PainEvent(3);
+  alert.mutable_drug_library_alert()->set_verdict("HARD_LIMIT");
+  alert.mutable_drug_library_alert()->set_care_area("OUTPATIENT_PAIN");
+  EXPECT_TRUE(ValidateEvent(alert, kNow, "events[0]").ok());
+  alert.mutable_drug_library_alert()->set_care_area("CAFETERIA");
+  ExpectInvalid(alert,
+                "events[2].drug_library_alert.care_area: 'CAFETERIA' is not");
+  alert.mutable_drug_library_alert()->set_care_area("");
+  alert.mutable_drug_library_alert()->set_verdict("OK");
+  ExpectInvalid(alert, "events[2].drug_library_alert.verdict");
+}
+
 TEST(ValidationTest, BpiScoresAreComputedByTheServer) {
   v1::Event event = PainEvent(0);
   v1::Questionnaire* q = event.mutable_questionnaire();
