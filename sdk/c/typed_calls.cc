@@ -85,6 +85,8 @@ std::map<std::string, TypedCall> TypedCalls(
       Row(analytics, &A::RunMetaRegression, kAnalytics, "RunMetaRegression"),
       Row(analytics, &A::RunNetworkMetaAnalysis, kAnalytics,
           "RunNetworkMetaAnalysis"),
+      Row(analytics, &A::ComputeDrugLibraryReport, kAnalytics,
+          "ComputeDrugLibraryReport"),
   };
 }
 

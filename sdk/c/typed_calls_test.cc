@@ -26,7 +26,7 @@ struct Table {
 TEST(TypedCallsTest, CoversEveryUnaryRpcOfEveryKipService) {
   Table table;
   EXPECT_THAT(MissingUnaryMethods(table.calls), ::testing::IsEmpty());
-  EXPECT_EQ(table.calls.size(), 35u);  // 6 dosing + 22 sessions + 7 analytics
+  EXPECT_EQ(table.calls.size(), 36u);  // 6 dosing + 22 sessions + 8 analytics
   EXPECT_EQ(
       table.calls.count("/kip.sessions.v1.SessionLogService/StreamEvents"), 0u);
 }

@@ -62,6 +62,13 @@ class GrpcAnalyticsConnection final : public AnalyticsConnection {
     return Unary(options_, call, stub_.get(), &Stub::RunNetworkMetaAnalysis,
                  request);
   }
+  absl::StatusOr<analytics::v1::ComputeDrugLibraryReportResponse>
+  ComputeDrugLibraryReport(
+      const analytics::v1::ComputeDrugLibraryReportRequest& request,
+      const CallOptions& call) override {
+    return Unary(options_, call, stub_.get(), &Stub::ComputeDrugLibraryReport,
+                 request);
+  }
 
  private:
   using Stub = analytics::v1::AnalyticsService::Stub;

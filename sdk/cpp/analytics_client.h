@@ -51,6 +51,10 @@ class AnalyticsConnection {
                     const CallOptions& call) = 0;
   // Network meta-analysis of arm-level data: league table, P-scores,
   // inconsistency test, plots.
+  virtual absl::StatusOr<analytics::v1::ComputeDrugLibraryReportResponse>
+  ComputeDrugLibraryReport(
+      const analytics::v1::ComputeDrugLibraryReportRequest& request,
+      const CallOptions& call) = 0;
   virtual absl::StatusOr<analytics::v1::RunNetworkMetaAnalysisResponse>
   RunNetworkMetaAnalysis(
       const analytics::v1::RunNetworkMetaAnalysisRequest& request,
@@ -122,6 +126,14 @@ class AnalyticsClient {
       const analytics::v1::RunNetworkMetaAnalysisRequest& request,
       const CallOptions& call = {}) {
     return connection_->RunNetworkMetaAnalysis(request, call);
+  }
+  // Drug-library quality of a logged study: infusions, alerts, overrides and
+  // hard-limit stops per 100 infusions by month, site, care area, protocol.
+  absl::StatusOr<analytics::v1::ComputeDrugLibraryReportResponse>
+  ComputeDrugLibraryReport(
+      const analytics::v1::ComputeDrugLibraryReportRequest& request,
+      const CallOptions& call = {}) {
+    return connection_->ComputeDrugLibraryReport(request, call);
   }
 
  private:

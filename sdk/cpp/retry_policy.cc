@@ -72,7 +72,8 @@ const std::map<std::string, std::map<std::string, bool>>& RetryPolicyTable() {
             {"RenderForestPlot", true},
             {"RenderFunnelPlot", true},
             {"RunMetaRegression", true},
-            {"RunNetworkMetaAnalysis", true}}},
+            {"RunNetworkMetaAnalysis", true},
+            {"ComputeDrugLibraryReport", true}}},
       };
   return *kTable;
 }

@@ -99,6 +99,11 @@ const std::map<std::string, std::string> kUsage = {
     {"safety deviations",
      "kipctl safety deviations --study S [--json]   (protocol deviations "
      "found from the log)"},
+    {"safety cqi",
+     "kipctl safety cqi --study S [--from YYYY-MM] [--to YYYY-MM] [--svg "
+     "FILE] [--json]\n"
+     "    (drug-library quality: alerts, overrides, hard-limit stops per 100 "
+     "infusions)"},
     {"analytics outcomes",
      "kipctl analytics outcomes --study ID [--outcome pain-change-follow-up|"
      "pain-change-end-of-course|\n"
@@ -205,8 +210,11 @@ int main(int argc, char** argv) {
       {"dosing", "127.0.0.1:50051"},
       {"sessions", "127.0.0.1:50052"},
       {"analytics", "127.0.0.1:50053"}};
-  // Safety reports come from the sessions service.
-  const std::string service = words[0] == "safety" ? "sessions" : words[0];
+  // Safety reports and deviations come from the sessions service, the
+  // drug-library quality report from analytics.
+  const std::string service = command == "safety cqi" ? "analytics"
+                              : words[0] == "safety"  ? "sessions"
+                                                      : words[0];
   options.target = !connection["target"].empty()  ? connection["target"]
                    : !connection[service].empty() ? connection[service]
                                                   : kDefault.at(service);

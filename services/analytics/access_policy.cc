@@ -26,6 +26,10 @@ const AccessPolicy& AnalyticsAccessPolicy() {
           {"RunMetaRegression",
            {Role::kClinician, Role::kResearcher, Role::kAdmin,
             Role::kStatistician}},
+          // Drug-library quality: the pharmacy and quality teams read it
+          // as researchers do (pseudonymous, no free text).
+          {"ComputeDrugLibraryReport",
+           {Role::kResearcher, Role::kAdmin, Role::kStatistician}},
           {"RunNetworkMetaAnalysis",
            {Role::kClinician, Role::kResearcher, Role::kAdmin,
             Role::kStatistician}},

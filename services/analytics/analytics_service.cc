@@ -90,4 +90,13 @@ grpc::ServerUnaryReactor* AnalyticsServiceImpl::RunNetworkMetaAnalysis(
                 [=] { return core_.Network(*request); });
 }
 
+grpc::ServerUnaryReactor* AnalyticsServiceImpl::ComputeDrugLibraryReport(
+    grpc::CallbackServerContext* context,
+    const v1::ComputeDrugLibraryReportRequest* request,
+    v1::ComputeDrugLibraryReportResponse* response) {
+  return Answer(guard_, context, "ComputeDrugLibraryReport", response, [=] {
+    return core_.DrugLibraryReport(*request, CallerBearerToken(context));
+  });
+}
+
 }  // namespace kip::analytics

@@ -38,6 +38,10 @@ class AnalyticsServiceImpl final
       grpc::CallbackServerContext* context,
       const kip::analytics::v1::RenderFunnelPlotRequest* request,
       kip::analytics::v1::RenderFunnelPlotResponse* response) override;
+  grpc::ServerUnaryReactor* ComputeDrugLibraryReport(
+      grpc::CallbackServerContext* context,
+      const kip::analytics::v1::ComputeDrugLibraryReportRequest* request,
+      kip::analytics::v1::ComputeDrugLibraryReportResponse* response) override;
   grpc::ServerUnaryReactor* RunNetworkMetaAnalysis(
       grpc::CallbackServerContext* context,
       const kip::analytics::v1::RunNetworkMetaAnalysisRequest* request,

@@ -108,6 +108,7 @@ const std::map<std::string, std::string>& Requests() {
       {"RunMetaRegression",
        "logged_studies { study_id: '$S' outcome: PAIN_CHANGE_END_OF_COURSE }"},
       {"RunNetworkMetaAnalysis", ""},
+      {"ComputeDrugLibraryReport", "study_id: '$S' render_svg: true"},
   };
   return *kRequests;
 }
@@ -314,7 +315,7 @@ TEST_F(ConcealmentTest, NoRpcShowsABlindedArmToDeviceClinicianOrResearcher) {
       }
     }
   }
-  EXPECT_EQ(calls, 3 * 37);  // 6 dosing + 24 sessions + 7 analytics
+  EXPECT_EQ(calls, 3 * 38);  // 6 dosing + 24 sessions + 8 analytics
   // The test reaches the data: these answer each role that may call them.
   for (const char* method : {"GetStudy", "GetPatient", "GetSession"})
     EXPECT_EQ(answered_ok[method], 3) << method;

@@ -43,9 +43,9 @@ class AnalyticsTest : public ::testing::Test {
   static void SetUpTestSuite() {
     const testing::TestAuth auth;
     token_ = new std::string(auth.Token("researcher"));
-    auto server = testing::ServerProcess::Start(
-        "services/analytics/analytics_server", {auth.PublicKeyFlag()},
-        "analytics");
+    auto server =
+        testing::ServerProcess::Start("services/analytics/analytics_server",
+                                      {auth.PublicKeyFlag()}, "analytics");
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = new testing::ServerProcess(std::move(*server));
   }

@@ -16,8 +16,8 @@
 #include "tests/integration/cli_run.h"
 #include "tests/integration/running_session.h"
 #include "tests/integration/server_process.h"
+#include "tests/integration/sessions_on_backend.h"
 #include "tests/integration/test_auth.h"
-#include "tests/testing/postgres_server.h"
 #include "tests/testing/session_records.h"
 
 namespace kip {
@@ -34,17 +34,9 @@ class DeviationsServerTest : public ::testing::TestWithParam<std::string> {
         {auth_.PublicKeyFlag(), "--sessions_address="}, "dosing");
     ASSERT_TRUE(dosing.ok()) << dosing.status();
     dosing_ = std::make_unique<testing::ServerProcess>(std::move(*dosing));
-    std::vector<std::string> args = {
-        auth_.PublicKeyFlag(), "--dosing_address=" + dosing_->address(),
-        absl::StrCat("--data_dir=", getenv("TEST_TMPDIR"), "/",
-                     sessions::testing::NewUuid())};
-    if (GetParam() == "postgres") {
-      auto dsn = testing::FreshPostgresDatabase();
-      ASSERT_TRUE(dsn.ok()) << dsn.status();
-      args.push_back("--store=postgres:" + *dsn);
-    }
-    auto server = testing::ServerProcess::Start(
-        "services/sessions/sessions_server", args, "sessions");
+    auto server = testing::StartSessionsOnBackend(
+        GetParam(),
+        {auth_.PublicKeyFlag(), "--dosing_address=" + dosing_->address()});
     ASSERT_TRUE(server.ok()) << server.status();
     sessions_ = std::make_unique<testing::ServerProcess>(std::move(*server));
     stub_ = sv1::SessionLogService::NewStub(grpc::CreateChannel(

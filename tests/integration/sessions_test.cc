@@ -17,6 +17,7 @@
 #include "services/sessions/log/merkle.h"
 #include "services/sessions/store/row_codec.h"
 #include "tests/integration/server_process.h"
+#include "tests/integration/sessions_on_backend.h"
 #include "tests/testing/postgres_server.h"
 #include "tests/testing/session_records.h"
 
@@ -39,17 +40,8 @@ class SessionsServerTest : public ::testing::TestWithParam<std::string> {
         *TokenSigner::FromPrivateKeyPem(keys.private_pem));
     const std::string key_path =
         testing::WriteTempFile("auth.pub", keys.public_pem);
-    std::vector<std::string> args = {
-        "--auth_public_key=" + key_path,
-        absl::StrCat("--data_dir=", getenv("TEST_TMPDIR"), "/",
-                     sessions::testing::NewUuid())};
-    if (GetParam() == "postgres") {
-      auto dsn = testing::FreshPostgresDatabase();
-      ASSERT_TRUE(dsn.ok()) << dsn.status();
-      args.push_back("--store=postgres:" + *dsn);
-    }
-    auto server = ServerProcess::Start("services/sessions/sessions_server",
-                                       args, "sessions");
+    auto server = testing::StartSessionsOnBackend(
+        GetParam(), {"--auth_public_key=" + key_path});
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::make_unique<ServerProcess>(std::move(*server));
     stub_ = v1::SessionLogService::NewStub(grpc::CreateChannel(

@@ -16,9 +16,15 @@ TestAuth::TestAuth(std::string site) : site_(std::move(site)) {
     std::fprintf(stderr, "TestAuth: %s\n", signer.status().ToString().c_str());
     std::abort();
   }
-  signer_ = std::make_unique<TokenSigner>(std::move(*signer));
+  signer_ = std::make_shared<const TokenSigner>(std::move(*signer));
   public_key_flag_ =
       "--auth_public_key=" + WriteTempFile("auth.pub", keys.public_pem);
+}
+
+TestAuth TestAuth::AtSite(std::string site) const {
+  TestAuth other = *this;
+  other.site_ = std::move(site);
+  return other;
 }
 
 std::string TestAuth::Token(const std::string& role) const {

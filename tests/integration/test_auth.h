@@ -25,6 +25,9 @@ class TestAuth {
   // A fresh EC P-256 key pair; tokens are for `site`.
   explicit TestAuth(std::string site = "site-a");
 
+  // The same key's tokens for another site.
+  TestAuth AtSite(std::string site) const;
+
   // "--auth_public_key=<a temporary file holding the public key>".
   std::string PublicKeyFlag() const { return public_key_flag_; }
   // A token for `role` (subject "<role>-1") valid for an hour.
@@ -39,7 +42,7 @@ class TestAuth {
   ContextForRole AsRole(absl::Duration deadline = absl::Seconds(30)) const;
 
  private:
-  std::unique_ptr<TokenSigner> signer_;
+  std::shared_ptr<const TokenSigner> signer_;
   std::string public_key_flag_;
   std::string site_;
 };

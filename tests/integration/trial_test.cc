@@ -20,8 +20,8 @@
 #include "services/sessions/trial/randomisation.h"
 #include "tests/integration/cli_run.h"
 #include "tests/integration/server_process.h"
+#include "tests/integration/sessions_on_backend.h"
 #include "tests/integration/test_auth.h"
-#include "tests/testing/postgres_server.h"
 #include "tests/testing/session_records.h"
 
 namespace kip {
@@ -34,16 +34,10 @@ using ::testing::HasSubstr;
 class TrialServerTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    std::vector<std::string> args = {
-        auth_.PublicKeyFlag(),
-        absl::StrCat("--data_dir=", getenv("TEST_TMPDIR"), "/",
-                     sessions::testing::NewUuid())};
-    if (GetParam() == "postgres") {
-      auto dsn = testing::FreshPostgresDatabase();
-      ASSERT_TRUE(dsn.ok()) << dsn.status();
-      args.push_back("--store=postgres:" + *dsn);
-    }
-    args_ = args;
+    auto store = testing::FreshSessionsStoreFlags(GetParam());
+    ASSERT_TRUE(store.ok()) << store.status();
+    args_ = {auth_.PublicKeyFlag()};
+    args_.insert(args_.end(), store->begin(), store->end());
     ASSERT_NO_FATAL_FAILURE(StartServer());
   }
 

@@ -175,6 +175,11 @@ class MockAnalyticsConnection : public AnalyticsConnection {
               (const analytics::v1::RunNetworkMetaAnalysisRequest&,
                const CallOptions&),
               (override));
+  MOCK_METHOD(absl::StatusOr<analytics::v1::ComputeDrugLibraryReportResponse>,
+              ComputeDrugLibraryReport,
+              (const analytics::v1::ComputeDrugLibraryReportRequest&,
+               const CallOptions&),
+              (override));
   MOCK_METHOD(void, ResetConnectionBackoff, (), (override));
 };
 

@@ -6,8 +6,10 @@
 #include "services/analytics/meta/run_network.h"
 #include "services/analytics/plots/bubble_plot.h"
 #include "services/analytics/plots/case_plots.h"
+#include "services/analytics/plots/cqi_chart.h"
 #include "services/analytics/plots/forest_plot.h"
 #include "services/analytics/plots/network_plot.h"
+#include "services/analytics/quality/drug_library_report.h"
 
 namespace kip::analytics {
 
@@ -29,6 +31,27 @@ absl::StatusOr<v1::ComputeStudyOutcomesResponse> AnalyticsCore::Outcomes(
       ReadStudy(request.study_id(), token);
   if (!patients.ok()) return patients.status();
   return outcomes::ComputeOutcomes(*patients, request);
+}
+
+absl::StatusOr<v1::ComputeDrugLibraryReportResponse>
+AnalyticsCore::DrugLibraryReport(
+    const v1::ComputeDrugLibraryReportRequest& request,
+    const std::string& token) const {
+  if (request.study_id().empty())
+    return absl::InvalidArgumentError("study_id: is required");
+  if (absl::Status s = quality::CheckReportRequest(request); !s.ok()) return s;
+  absl::StatusOr<std::vector<outcomes::LoggedPatient>> patients =
+      ReadStudy(request.study_id(), token);
+  if (!patients.ok()) return patients.status();
+  absl::StatusOr<v1::ComputeDrugLibraryReportResponse> report =
+      quality::ComputeDrugLibraryReport(*patients, request);
+  if (report.ok() && request.render_svg()) {
+    report->set_svg(plots::CqiChartSvg(
+        *report, absl::StrCat("Drug-library alerts, ", request.study_id(), ", ",
+                              report->first_month(), "..", report->last_month(),
+                              " (UTC)")));
+  }
+  return report;
 }
 
 absl::StatusOr<std::vector<v1::StudyData>> AnalyticsCore::LoggedRows(

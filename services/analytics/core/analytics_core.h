@@ -39,6 +39,9 @@ class AnalyticsCore {
       const std::string& token) const;
   absl::StatusOr<v1::RunNetworkMetaAnalysisResponse> Network(
       const v1::RunNetworkMetaAnalysisRequest& request) const;
+  absl::StatusOr<v1::ComputeDrugLibraryReportResponse> DrugLibraryReport(
+      const v1::ComputeDrugLibraryReportRequest& request,
+      const std::string& token) const;
 
  private:
   absl::StatusOr<std::vector<outcomes::LoggedPatient>> ReadStudy(

@@ -143,8 +143,7 @@ std::map<RowKey, Tally> Count(
 
 }  // namespace
 
-absl::StatusOr<av1::ComputeDrugLibraryReportResponse> ComputeDrugLibraryReport(
-    const std::vector<outcomes::LoggedPatient>& patients,
+absl::Status CheckReportRequest(
     const av1::ComputeDrugLibraryReportRequest& request) {
   if (absl::Status s = CheckMonth("from_month", request.from_month());
       !s.ok()) {
@@ -159,6 +158,13 @@ absl::StatusOr<av1::ComputeDrugLibraryReportResponse> ComputeDrugLibraryReport(
         absl::StrCat("to_month: ", request.to_month(), " is before from_month ",
                      request.from_month()));
   }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<av1::ComputeDrugLibraryReportResponse> ComputeDrugLibraryReport(
+    const std::vector<outcomes::LoggedPatient>& patients,
+    const av1::ComputeDrugLibraryReportRequest& request) {
+  if (absl::Status s = CheckReportRequest(request); !s.ok()) return s;
   const std::map<RowKey, Tally> rows =
       Count(patients, request.from_month(), request.to_month());
   av1::ComputeDrugLibraryReportResponse report;

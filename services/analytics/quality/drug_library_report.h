@@ -25,7 +25,12 @@
 namespace kip::quality {
 
 // INVALID_ARGUMENT for a month that is not "YYYY-MM" or a range that ends
-// before it starts. The response's `svg` is left empty (plots render it).
+// before it starts: checked before anything is read.
+absl::Status CheckReportRequest(
+    const kip::analytics::v1::ComputeDrugLibraryReportRequest& request);
+
+// CheckReportRequest, then the report. The response's `svg` is left empty
+// (plots render it).
 absl::StatusOr<kip::analytics::v1::ComputeDrugLibraryReportResponse>
 ComputeDrugLibraryReport(
     const std::vector<outcomes::LoggedPatient>& patients,

@@ -3,6 +3,8 @@ package kip.sdk
 import java.util.concurrent.Executor
 import kip.analytics.v1.AnalyzeBaselinePredictorsRequest
 import kip.analytics.v1.AnalyzeBaselinePredictorsResponse
+import kip.analytics.v1.ComputeDrugLibraryReportRequest
+import kip.analytics.v1.ComputeDrugLibraryReportResponse
 import kip.analytics.v1.ComputeStudyOutcomesRequest
 import kip.analytics.v1.ComputeStudyOutcomesResponse
 import kip.analytics.v1.RenderForestPlotRequest
@@ -51,6 +53,11 @@ class AnalyticsClient(private val connection: KipConnection) {
     fun runNetworkMetaAnalysis(request: RunNetworkMetaAnalysisRequest): RunNetworkMetaAnalysisResponse =
         connection.call(method("RunNetworkMetaAnalysis"), request.toByteArray(),
                         RunNetworkMetaAnalysisResponse::parseFrom)
+
+    /** Drug-library quality of a logged study: alerts, overrides and hard-limit stops per 100 infusions. */
+    fun computeDrugLibraryReport(request: ComputeDrugLibraryReportRequest): ComputeDrugLibraryReportResponse =
+        connection.call(method("ComputeDrugLibraryReport"), request.toByteArray(),
+                        ComputeDrugLibraryReportResponse::parseFrom)
 
     /** A funnel plot (SVG). */
     fun renderFunnelPlot(request: RenderFunnelPlotRequest): RenderFunnelPlotResponse =
