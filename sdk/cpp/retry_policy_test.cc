@@ -17,7 +17,7 @@ TEST(RetryPolicyTest, UnaryMethodsAreRetriedStreamsAreNot) {
   EXPECT_FALSE(sessions.count("StreamEvents"));
   EXPECT_FALSE(sessions.count("ExportStudy"));
   EXPECT_EQ(RetriedMethods("kip.dosing.v1.DosingService").size(), 6u);
-  EXPECT_EQ(RetriedMethods("kip.analytics.v1.AnalyticsService").size(), 7u);
+  EXPECT_EQ(RetriedMethods("kip.analytics.v1.AnalyticsService").size(), 8u);
 }
 
 TEST(RetryPolicyTest, AnUnknownMethodIsNamed) {

@@ -52,7 +52,10 @@ absl::Status SessionsDoseClient::RecordAlert(
   sv1::Event* event = append.add_events();
   event->set_event_id(RandomUuid());
   event->set_session_id(request.session_id());
-  *event->mutable_device_time() = ProtoFromTime(absl::Now());
+  // Dated at the check: its `as_of` when the device gave one (the moment it
+  // was programmed), else now.
+  *event->mutable_device_time() =
+      request.has_as_of() ? request.as_of() : ProtoFromTime(absl::Now());
   sv1::DrugLibraryAlert* alert = event->mutable_drug_library_alert();
   alert->set_verdict(v1::Verdict_Name(verdict.verdict()));
   for (const v1::Violation& v : verdict.violations()) {

@@ -20,6 +20,7 @@
 #include "kip/analytics/v1/analytics.grpc.pb.h"
 #include "sdk/cpp/clients.h"
 #include "sdk/cpp/session_logger.h"
+#include "sdk/examples/pump_sim/cqi_table.h"
 #include "sdk/examples/pump_sim/dose_response.h"
 #include "sdk/examples/pump_sim/trial_close.h"
 
@@ -84,6 +85,31 @@ struct Simulator {
 
 // Runs every patient's course through the pump's SessionLogger and waits
 // until the outbox has delivered it all.
+// A nurse's decimal slip (ten times the planned rate) caught by the drug
+// library at `programmed`: the dosing service refuses the program and logs the
+// alert in the session (which must be on the server first: flush the outbox).
+// The drug-library quality report counts it.
+void Mistype(dv1::ValidateProgramRequest check, absl::Time programmed,
+             const std::string& session_id, kip::SessionLogger& logger,
+             kip::DosingClient& dosing) {
+  if (absl::Status flushed = logger.Flush(absl::Now() + absl::Seconds(30));
+      !flushed.ok()) {
+    std::fprintf(stderr, "pump_sim: Flush: %s\n", flushed.ToString().c_str());
+    std::exit(1);
+  }
+  check.set_session_id(session_id);
+  *check.mutable_as_of() = kip::ProtoFromTime(programmed);
+  const double typed = 10 * check.program().rate_mg_per_h();
+  check.mutable_program()->set_rate_mg_per_h(typed);
+  const auto verdict = OrDie(dosing.ValidateProgram(check), "ValidateProgram");
+  if (verdict.approved()) {
+    std::fprintf(stderr, "pump_sim: a tenfold rate was approved\n");
+    std::exit(1);
+  }
+  std::printf("  %.0f mg/h typed (decimal slip): %s, refused and logged\n",
+              typed, dv1::Verdict_Name(verdict.verdict()).c_str());
+}
+
 void LogTrial(const std::string& study_id, const std::string& out_dir,
               Simulator& sim, kip::DosingClient& dosing,
               kip::SessionLogClient& clinician,
@@ -212,7 +238,12 @@ void LogTrial(const std::string& study_id, const std::string& out_dir,
           std::fprintf(stderr, "pump_sim: the planned rate was not approved\n");
           std::exit(1);
         }
+        if (online && sim.Chance(0.15)) {
+          Mistype(check, start + absl::Minutes(1), session_id, *logger, dosing);
+        }
         log(absl::Minutes(1), [&](sv1::Event& e) {
+          e.mutable_infusion_started()->set_care_area(
+              kip::common::v1::OUTPATIENT_PAIN);
           e.mutable_infusion_started()->set_rate_mg_per_h(rate);
           e.mutable_infusion_started()->set_rate_mg_per_kg_per_h(
               rate / patient->baseline_weight_kg());
@@ -473,6 +504,7 @@ int main(int argc, char** argv) {
   kip::demo::CloseTrial(study_id, out_dir, absl::GetFlag(FLAGS_sessions),
                         absl::GetFlag(FLAGS_investigator_token),
                         absl::GetFlag(FLAGS_admin_token));
+  kip::demo::PrintCqiTable(analytics, study_id, out_dir + "/cqi.svg");
   std::printf("forest plot: %s\noutbox: %s\nstudy: %s (synthetic data)\n",
               svg.c_str(), (out_dir + "/pump-outbox.db").c_str(),
               study_id.c_str());
