@@ -21,11 +21,11 @@ void PrintCqiTable(kip::AnalyticsClient& analytics, const std::string& study_id,
     std::exit(1);
   }
   std::printf("drug-library quality (per 100 infusions, UTC months):\n");
-  std::printf("  %-7s %-6s %-16s %-10s %9s %7s %9s %10s\n", "month", "site",
+  std::printf("  %-7s %-6s %-21s %-10s %9s %7s %9s %10s\n", "month", "site",
               "care area", "protocol", "infusions", "alerts", "overrides",
               "hard stops");
   auto print = [](const av1::DrugLibraryReportRow& r, const char* month) {
-    std::printf("  %-7s %-6s %-16s %-10s %9ld %7.1f %9.1f %10.1f\n", month,
+    std::printf("  %-7s %-6s %-21s %-10s %9ld %7.1f %9.1f %10.1f\n", month,
                 r.site_id().c_str(), r.care_area().c_str(),
                 r.protocol_id().c_str(), static_cast<long>(r.infusions()),
                 r.alerts_per_100_infusions(), r.overrides_per_100_infusions(),
