@@ -228,6 +228,10 @@ TEST(DrugLibraryReportTest, BadMonthsAreNamed) {
   check("", "26-10-01", "to_month: '26-10-01' is not");
   check("2026-10-01", "", "from_month");
   check("2026-11", "2026-10", "to_month: 2026-10 is before from_month 2026-11");
+  // Garbage: bytes that are not UTF-8, an embedded NUL, a megabyte.
+  check("\xff\xfe-\x80\x81", "", "from_month");
+  check(std::string("2026-10\0", 8), "", "from_month");
+  check("", std::string(1 << 20, '9'), "to_month");
 }
 
 }  // namespace
