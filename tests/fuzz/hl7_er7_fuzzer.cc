@@ -7,6 +7,7 @@
 #include <string>
 
 #include "services/gateway/hl7/er7.h"
+#include "services/gateway/pcd/pump_report.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string bytes(reinterpret_cast<const char*>(data), size);
@@ -23,6 +24,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       (void)segment.Get(f, 3, 2, 2);
     }
   }
+  kip::hl7::AckError error;
+  (void)kip::pcd::ReadPumpReport(*message, &error);
   const std::string escaped = kip::hl7::Escape(bytes, message->delimiters);
   if (kip::hl7::Unescape(escaped, message->delimiters) != bytes) std::abort();
   return 0;
