@@ -174,6 +174,24 @@ std::vector<ExportTable> CsvPerEventType(
                  x.protocol_id(), x.care_area(), Num(x.rate_mg_per_h())});
             break;
           }
+          case v1::Event::kPumpAlarm: {
+            const auto& x = e.pump_alarm();
+            add("pump_alarms",
+                {"device_id", "code", "name", "text", "phase", "state",
+                 "message_control_id"},
+                {x.device_id(), x.code(), x.name(), x.text(), x.phase(),
+                 x.state(), x.message_control_id()});
+            break;
+          }
+          case v1::Event::kPumpMismatch: {
+            const auto& x = e.pump_mismatch();
+            add("pump_mismatches",
+                {"device_id", "field", "expected", "reported",
+                 "message_control_id"},
+                {x.device_id(), x.field(), x.expected(), x.reported(),
+                 x.message_control_id()});
+            break;
+          }
           case v1::Event::kVitalSigns: {
             const auto& x = e.vital_signs();
             add("vital_signs",

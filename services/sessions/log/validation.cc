@@ -8,6 +8,7 @@
 #include "base/status_macros.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/common/error_details.h"
+#include "services/sessions/log/device_payloads.h"
 #include "services/sessions/log/field_checks.h"
 #include "services/sessions/log/safety_payloads.h"
 
@@ -154,6 +155,11 @@ absl::Status Payload(const v1::Event& event, const std::string& path) {
     case v1::Event::kDrugLibraryAlert:
       return ValidateDrugLibraryAlert(event.drug_library_alert(),
                                       path + ".drug_library_alert");
+    case v1::Event::kPumpAlarm:
+      return ValidatePumpAlarm(event.pump_alarm(), path + ".pump_alarm");
+    case v1::Event::kPumpMismatch:
+      return ValidatePumpMismatch(event.pump_mismatch(),
+                                  path + ".pump_mismatch");
     case v1::Event::kSafetyReportSubmitted:
       return ValidateSafetyReportSubmitted(event.safety_report_submitted(),
                                            path + ".safety_report_submitted");

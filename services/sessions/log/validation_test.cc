@@ -84,6 +84,25 @@ TEST(ValidationTest, CareAreasMustBeTheDrugLibrarys) {
   ExpectInvalid(alert, "events[2].drug_library_alert.verdict");
 }
 
+TEST(ValidationTest, PumpGatewayPayloadsNameTheirFields) {
+  v1::Event alarm = PainEvent(3);
+  alarm.mutable_pump_alarm()->set_device_id("0012210000000000");
+  alarm.mutable_pump_alarm()->set_code("196940");
+  alarm.mutable_pump_alarm()->set_phase("start");
+  EXPECT_TRUE(ValidateEvent(alarm, kNow, "events[0]").ok());
+  alarm.mutable_pump_alarm()->clear_device_id();
+  ExpectInvalid(alarm, "events[2].pump_alarm.device_id: is required");
+  alarm.mutable_pump_alarm()->set_device_id("0012210000000000");
+  alarm.mutable_pump_alarm()->clear_code();
+  ExpectInvalid(alarm, "events[2].pump_alarm.code: code or name is required");
+  v1::Event mismatch = PainEvent(3);
+  mismatch.mutable_pump_mismatch()->set_device_id("0012210000000000");
+  mismatch.mutable_pump_mismatch()->set_field("drug");
+  EXPECT_TRUE(ValidateEvent(mismatch, kNow, "events[0]").ok());
+  mismatch.mutable_pump_mismatch()->set_reported(std::string(3000, 'x'));
+  ExpectInvalid(mismatch, "events[2].pump_mismatch.reported: is 3000 bytes");
+}
+
 TEST(ValidationTest, BpiScoresAreComputedByTheServer) {
   v1::Event event = PainEvent(0);
   v1::Questionnaire* q = event.mutable_questionnaire();
