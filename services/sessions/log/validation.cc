@@ -337,6 +337,11 @@ absl::Status ValidateSession(const v1::InfusionSession& session,
                      "is more than 5 minutes in the future");
     }
   }
+  if (session.concentration_mg_per_ml() != 0) {
+    KIP_RETURN_IF_ERROR(InRange("session.concentration_mg_per_ml",
+                                session.concentration_mg_per_ml(), 0.01, 100,
+                                "mg/mL"));
+  }
   if (session.has_end_time()) {
     return Invalid("session.end_time",
                    "is set by the server from the infusion_stopped event");

@@ -1,0 +1,72 @@
+// The gateway core's ports: where a pump's running session is found, where
+// its events are written and where a message that cannot be applied is kept.
+// The running system reads and writes sessions through the SDK and keeps the
+// quarantine in its own store; tests give fakes, so the mapping logic needs
+// no server.
+#ifndef KIP_SERVICES_GATEWAY_CORE_PORTS_H_
+#define KIP_SERVICES_GATEWAY_CORE_PORTS_H_
+
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "kip/sessions/v1/sessions.pb.h"
+
+namespace kip::gateway {
+
+// What the gateway needs to know of a pump's running session.
+struct RunningSession {
+  std::string session_id;
+  std::string patient_id;
+  std::string device_id;
+  std::set<std::string> event_ids;  // to tell a resent message
+  bool infusion_started = false;
+  bool paused = false;
+  std::optional<double> rate_ml_per_h;  // the rate running now
+  // What the session was programmed with: the concentration of its last
+  // infusion_started, else the session's own (0 or absent: none).
+  std::optional<double> concentration_mg_per_ml;
+};
+
+// The state of a session from its events (corrections applied).
+RunningSession RunningSessionFrom(
+    const kip::sessions::v1::GetSessionResponse& session);
+
+class SessionDirectory {
+ public:
+  virtual ~SessionDirectory() = default;
+  // The running session of the pump, or nullopt when it has none.
+  virtual absl::StatusOr<std::optional<RunningSession>> RunningSessionOf(
+      const std::string& device_id) = 0;
+};
+
+class SessionWriter {
+ public:
+  virtual ~SessionWriter() = default;
+  // Appends all of `events` or none (sessions' AppendEvents is atomic and
+  // idempotent by event id).
+  virtual absl::Status Append(
+      const std::vector<kip::sessions::v1::Event>& events) = 0;
+};
+
+struct QuarantinedMessage {
+  std::string id;  // the gateway's, unique per kept message
+  absl::Time received;
+  std::string device_id;   // when it could be read
+  std::string control_id;  // MSH-10, when it could be read
+  std::string reason;
+  std::string message;  // the bytes as received
+};
+
+class Quarantine {
+ public:
+  virtual ~Quarantine() = default;
+  virtual absl::Status Keep(const QuarantinedMessage& message) = 0;
+};
+
+}  // namespace kip::gateway
+
+#endif  // KIP_SERVICES_GATEWAY_CORE_PORTS_H_

@@ -1,0 +1,45 @@
+#include "clinical/dose_accounting.h"
+#include "services/gateway/core/ports.h"
+
+namespace kip::gateway {
+
+namespace sv1 = kip::sessions::v1;
+
+RunningSession RunningSessionFrom(const sv1::GetSessionResponse& logged) {
+  RunningSession s;
+  s.session_id = logged.session().session_id();
+  s.patient_id = logged.session().patient_id();
+  s.device_id = logged.session().device_id();
+  if (logged.session().concentration_mg_per_ml() > 0) {
+    s.concentration_mg_per_ml = logged.session().concentration_mg_per_ml();
+  }
+  for (const sv1::Event& e : logged.events()) s.event_ids.insert(e.event_id());
+  for (const sv1::Event& e : kip::clinical::ApplyCorrections(
+           {logged.events().begin(), logged.events().end()})) {
+    switch (e.payload_case()) {
+      case sv1::Event::kInfusionStarted:
+        s.infusion_started = true;
+        s.paused = false;
+        s.rate_ml_per_h = e.infusion_started().rate_ml_per_h();
+        if (e.infusion_started().concentration_mg_per_ml() > 0) {
+          s.concentration_mg_per_ml =
+              e.infusion_started().concentration_mg_per_ml();
+        }
+        break;
+      case sv1::Event::kRateChanged:
+        s.rate_ml_per_h = e.rate_changed().rate_ml_per_h();
+        break;
+      case sv1::Event::kInfusionPaused:
+        s.paused = true;
+        break;
+      case sv1::Event::kInfusionResumed:
+        s.paused = false;
+        break;
+      default:
+        break;
+    }
+  }
+  return s;
+}
+
+}  // namespace kip::gateway
