@@ -194,9 +194,9 @@ absl::StatusOr<PumpReport> ReadPumpReport(const hl7::Message& message,
                 "the patient identifier is required");
   }
   for (size_t r = 1; r <= pid->RepetitionCount(3); ++r) {
-    const absl::string_view id =
-        absl::StripAsciiWhitespace(pid->Get(3, 1, 1, r));
-    if (!id.empty()) report.patient_ids.emplace_back(id);
+    const std::string id = pid->Get(3, 1, 1, r);
+    const absl::string_view stripped = absl::StripAsciiWhitespace(id);
+    if (!stripped.empty()) report.patient_ids.emplace_back(stripped);
   }
   EventTime event_time;
   int sequence = 0;
