@@ -44,6 +44,9 @@ class AnalyticsConnection {
   RenderForestPlot(const analytics::v1::RenderForestPlotRequest& request,
                    const CallOptions& call) = 0;
   // Funnel plot of a meta-analysis, standalone SVG.
+  virtual absl::StatusOr<analytics::v1::RenderFunnelPlotResponse>
+  RenderFunnelPlot(const analytics::v1::RenderFunnelPlotRequest& request,
+                   const CallOptions& call) = 0;
   // Meta-regression on study-level moderators, with predictions and a
   // bubble plot.
   virtual absl::StatusOr<analytics::v1::RunMetaRegressionResponse>
@@ -51,17 +54,16 @@ class AnalyticsConnection {
                     const CallOptions& call) = 0;
   // Network meta-analysis of arm-level data: league table, P-scores,
   // inconsistency test, plots.
-  virtual absl::StatusOr<analytics::v1::ComputeDrugLibraryReportResponse>
-  ComputeDrugLibraryReport(
-      const analytics::v1::ComputeDrugLibraryReportRequest& request,
-      const CallOptions& call) = 0;
   virtual absl::StatusOr<analytics::v1::RunNetworkMetaAnalysisResponse>
   RunNetworkMetaAnalysis(
       const analytics::v1::RunNetworkMetaAnalysisRequest& request,
       const CallOptions& call) = 0;
-  virtual absl::StatusOr<analytics::v1::RenderFunnelPlotResponse>
-  RenderFunnelPlot(const analytics::v1::RenderFunnelPlotRequest& request,
-                   const CallOptions& call) = 0;
+  // Drug-library quality of a logged study (CQI): infusions, alerts,
+  // overrides and hard-limit stops per 100 infusions.
+  virtual absl::StatusOr<analytics::v1::ComputeDrugLibraryReportResponse>
+  ComputeDrugLibraryReport(
+      const analytics::v1::ComputeDrugLibraryReportRequest& request,
+      const CallOptions& call) = 0;
 };
 
 // The gRPC connection to AnalyticsService, retrying UNAVAILABLE on the methods
