@@ -18,6 +18,7 @@
 
 #include "sdk/cpp/analytics_client.h"
 #include "sdk/cpp/dosing_client.h"
+#include "sdk/cpp/gateway_client.h"
 #include "sdk/cpp/sessions_client.h"
 
 #endif  // KIP_SDK_CPP_CLIENTS_H_

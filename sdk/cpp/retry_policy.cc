@@ -7,6 +7,7 @@
 #include "google/protobuf/descriptor.h"
 #include "kip/analytics/v1/analytics.pb.h"
 #include "kip/dosing/v1/dosing.pb.h"
+#include "kip/gateway/v1/gateway.pb.h"
 #include "kip/sessions/v1/sessions.pb.h"
 
 namespace kip {
@@ -18,6 +19,7 @@ const google::protobuf::ServiceDescriptor* Service(const std::string& name) {
     dosing::v1::PlanCourseRequest::descriptor();
     sessions::v1::AppendEventsRequest::descriptor();
     analytics::v1::RunMetaAnalysisRequest::descriptor();
+    gateway::v1::ListQuarantineRequest::descriptor();
     return true;
   }();
   (void)linked;
@@ -74,6 +76,7 @@ const std::map<std::string, std::map<std::string, bool>>& RetryPolicyTable() {
             {"RunMetaRegression", true},
             {"RunNetworkMetaAnalysis", true},
             {"ComputeDrugLibraryReport", true}}},
+          {"kip.gateway.v1.GatewayService", {{"ListQuarantine", true}}},
       };
   return *kTable;
 }

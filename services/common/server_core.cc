@@ -201,7 +201,8 @@ int WaitForTerminationSignal() {
 }
 
 int RunServerUntilSignal(const ServerOptions& options,
-                         const std::vector<HostedService>& services) {
+                         const std::vector<HostedService>& services,
+                         const std::function<void()>& before_shutdown) {
   absl::StatusOr<std::unique_ptr<ServerCore>> core =
       ServerCore::Start(options, services);
   if (!core.ok()) {
@@ -227,6 +228,7 @@ int RunServerUntilSignal(const ServerOptions& options,
   const int signal = WaitForTerminationSignal();
   std::fprintf(stderr, "%s_server: signal %d, draining\n",
                options.server_name.c_str(), signal);
+  if (before_shutdown) before_shutdown();
   (*core)->Shutdown();
   std::fprintf(stderr, "%s_server: stopped\n", options.server_name.c_str());
   return 0;

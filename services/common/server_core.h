@@ -11,6 +11,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -73,8 +74,11 @@ int WaitForTerminationSignal();
 
 // Start, write the port file, log the address, wait for SIGTERM/SIGINT, shut
 // down gracefully. Returns the process exit code.
+// `before_shutdown`, if given, runs once the signal arrives and before the
+// gRPC server drains (the gateway stops its MLLP listener there).
 int RunServerUntilSignal(const ServerOptions& options,
-                         const std::vector<HostedService>& services);
+                         const std::vector<HostedService>& services,
+                         const std::function<void()>& before_shutdown = {});
 
 }  // namespace kip
 

@@ -9,7 +9,8 @@ const AccessPolicy& SessionsAccessPolicy() {
   // researcher's for streaming. The statistician reads what a researcher
   // reads plus allocation lists; pharmacy reads studies and patients (with
   // their arms, to prepare ketamine or placebo). Who sees an arm is decided
-  // per response by trial/arm_visibility.
+  // per response by trial/arm_visibility. Devices list their own site's
+  // sessions: the pump gateway finds a pump's running session that way.
   const Role kDevice = Role::kDevice, kClinician = Role::kClinician,
              kResearcher = Role::kResearcher, kAdmin = Role::kAdmin,
              kStatistician = Role::kStatistician, kPharmacy = Role::kPharmacy;
@@ -29,7 +30,8 @@ const AccessPolicy& SessionsAccessPolicy() {
           {"StartSession", {kDevice, kClinician}},
           {"GetSession",
            {kDevice, kClinician, kResearcher, kAdmin, kStatistician}},
-          {"ListSessions", {kClinician, kResearcher, kAdmin, kStatistician}},
+          {"ListSessions",
+           {kDevice, kClinician, kResearcher, kAdmin, kStatistician}},
           {"AppendEvents", {kDevice, kClinician}},
           {"StreamEvents", {kResearcher, kAdmin, kStatistician}},
           {"GetCumulativeDose", {kDevice, kClinician, kAdmin}},

@@ -183,6 +183,15 @@ class MockAnalyticsConnection : public AnalyticsConnection {
   MOCK_METHOD(void, ResetConnectionBackoff, (), (override));
 };
 
+class MockGatewayConnection : public GatewayConnection {
+ public:
+  MOCK_METHOD(absl::StatusOr<gateway::v1::ListQuarantineResponse>,
+              ListQuarantine,
+              (const gateway::v1::ListQuarantineRequest&, const CallOptions&),
+              (override));
+  MOCK_METHOD(void, ResetConnectionBackoff, (), (override));
+};
+
 }  // namespace kip
 
 #endif  // KIP_SDK_CPP_MOCKS_MOCK_CONNECTIONS_H_

@@ -63,7 +63,7 @@ std::string GatewayCore::Handle(absl::string_view message, Outcome* result) {
         error, outcome);
   }
   absl::StatusOr<std::optional<RunningSession>> session =
-      directory_->RunningSessionOf(report->device_id);
+      directory_->SessionOf(report->device_id, report->time);
   if (!session.ok() || !session->has_value()) {
     const std::string why =
         session.ok()
@@ -86,6 +86,14 @@ std::string GatewayCore::Handle(absl::string_view message, Outcome* result) {
   if (running.event_ids.count(GatewayEventId(*report, 0)) > 0) {
     outcome.replay = true;
     return Answer(message, hl7::AckCode::kAccept, nullptr, outcome);
+  }
+  if (running.ended) {
+    return KeepAndAnswer(
+        message, report->device_id, control_id, hl7::AckCode::kError,
+        {"MSH", 1, 3, 204,
+         absl::StrCat("the pump's session ", running.session_id,
+                      " has ended: nothing more is logged in it")},
+        outcome);
   }
   const Mapped mapped = MapReport(*report, running);
   if (!mapped.events.empty()) {

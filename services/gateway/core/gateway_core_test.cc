@@ -11,14 +11,13 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/gateway/hl7/er7.h"
+#include "services/gateway/testing/pump_messages.h"
 
 namespace kip::gateway {
 namespace {
 
 namespace sv1 = kip::sessions::v1;
 using ::testing::HasSubstr;
-
-constexpr char kPump[] = "0012210000000000";
 
 // Sessions as the real service keeps them: events appended atomically,
 // idempotent by id.
@@ -33,8 +32,8 @@ class FakeSessions : public SessionDirectory, public SessionWriter {
     s.mutable_session()->set_concentration_mg_per_ml(conc);
     return s;
   }
-  absl::StatusOr<std::optional<RunningSession>> RunningSessionOf(
-      const std::string& device) override {
+  absl::StatusOr<std::optional<RunningSession>> SessionOf(
+      const std::string& device, absl::Time) override {
     if (!available) return absl::UnavailableError("sessions is down");
     auto it = sessions_.find(device);
     if (it == sessions_.end()) return std::optional<RunningSession>();
@@ -48,7 +47,12 @@ class FakeSessions : public SessionDirectory, public SessionWriter {
         bool seen = false;
         for (const auto& old : s.events())
           seen |= old.event_id() == e.event_id();
-        if (!seen) *s.add_events() = e;
+        if (seen) continue;
+        *s.add_events() = e;
+        // As sessions do: a stopped infusion ends the session.
+        if (e.has_infusion_stopped()) {
+          *s.mutable_session()->mutable_end_time() = e.device_time();
+        }
       }
     }
     return absl::OkStatus();
@@ -74,63 +78,29 @@ class FakeQuarantine : public Quarantine {
   bool working = true;
 };
 
-struct Obs {
-  std::string event;   // "START", "STOP", "COMP" or "" (periodic)
-  std::string status;  // "infusing", "paused", "vtbi-complete"
-  double rate = -1;    // mL/h, <0: none
-  double conc = -1;    // mg/mL, <0: none
-  std::string drug = "Ketamine";
-};
+using testing::kTestPump;
+using testing::PumpAlarmMessage;
+using testing::PumpEventMessage;
+using Obs = testing::PumpObservation;
+
+// "YYYYMMDDHHMMSS" as UTC.
+absl::Time At(const std::string& hl7) {
+  auto n = [&](size_t at, size_t len) {
+    return std::stoi(hl7.substr(at, len));
+  };
+  return absl::FromCivil(
+      absl::CivilSecond(n(0, 4), n(4, 2), n(6, 2), n(8, 2), n(10, 2), n(12, 2)),
+      absl::UTCTimeZone());
+}
 
 std::string Pcd(const std::string& control, const std::string& time,
                 const Obs& o, const std::string& patient = "P001",
-                const std::string& device = kPump) {
-  std::string m = absl::StrCat(
-      "MSH|^~\\&|SRV^9999990000000000^EUI-64||KIP||", time, "+0000||",
-      o.event.empty() ? "ORU^R01^ORU_R01" : "ORU^R42^ORU_R01", "|", control,
-      "|P|2.6\rPID|||MRN-1^^^H^MR~", patient, "^^^KIP^PI\rOBR|1|||x|||", time,
-      "+0000\rOBX|1||70049^MDC_DEV_PUMP_INFUS_LVP_MDS^MDC|1.0.0.0|||||||X|||||"
-      "||E1^^",
-      device, "^EUI-64\r");
-  int n = 1;
-  if (!o.event.empty()) {
-    absl::StrAppend(&m, "OBX|", ++n,
-                    "|CWE|68487^MDC_ATTR_EVT_COND^MDC|1.0.0.2|0^MDCX_EVT_PUMP_"
-                    "DELIV_",
-                    o.event, "^MDC||||||R|||", time, "+0000\r");
-  }
-  absl::StrAppend(&m, "OBX|", ++n,
-                  "|CWE|184519^MDC_PUMP_INFUSING_STATUS^MDC|1.1.1.1|^pump-"
-                  "status-",
-                  o.status, "||||||R\r");
-  if (o.rate >= 0) {
-    absl::StrAppend(&m, "OBX|", ++n,
-                    "|NM|158014^MDC_FLOW_FLUID_PUMP_CURRENT^MDC|1.1.1.2|",
-                    o.rate, "|265266^MDC_DIM_MILLI_L_PER_HR^MDC|||||R\r");
-  }
-  absl::StrAppend(&m, "OBX|", ++n,
-                  "|ST|184514^MDC_DRUG_NAME_LABEL^MDC|1.1.2.1|", o.drug,
-                  "||||||R\r");
-  if (o.conc >= 0) {
-    absl::StrAppend(&m, "OBX|", ++n, "|NM|157760^MDC_CONC_DRUG^MDC|1.1.2.2|",
-                    o.conc, "|264306^MDC_DIM_MILLI_G_PER_ML^MDC|||||R\r");
-  }
-  return m;
+                const std::string& device = kTestPump) {
+  return PumpEventMessage(control, At(time), o, patient, device);
 }
 
 std::string Alarm(const std::string& control, const std::string& phase) {
-  return absl::StrCat(
-      "MSH|^~\\&|SRV^9999990000000000^EUI-64||KIP||20261124120000+0000||ORU^"
-      "R40^ORU_R40|",
-      control,
-      "|P|2.6\rPID|||P001^^^KIP^PI\rOBR|1|||196616^MDC_EVT_ALARM^MDC|||"
-      "20261124120000+0000\rOBX|1|CWE|196616^MDC_EVT_ALARM^MDC|1.0.0.0.1|"
-      "196940^"
-      "MDC_EVT_FLUID_LINE_OCCL^MDC^^^^^^Occlusion|||ST|||F|||||||P1^^",
-      kPump, "^EUI-64\rOBX|2|ST|68481^MDC_ATTR_EVENT_PHASE^MDC|1.0.0.0.3|",
-      phase,
-      "||||||F\rOBX|3|ST|68482^MDC_ATTR_ALARM_STATE^MDC|1.0.0.0.4|active||||||F"
-      "\r");
+  return PumpAlarmMessage(control, At("20261124120000"), phase);
 }
 
 class GatewayCoreTest : public ::testing::Test {
@@ -158,7 +128,7 @@ class GatewayCoreTest : public ::testing::Test {
 };
 
 TEST_F(GatewayCoreTest, AScriptedPumpSentTwiceArrivesOnceInOrderInMgPerHour) {
-  sessions_.Add(kPump, "P001", 2.0);  // 2 mg/mL
+  sessions_.Add(kTestPump, "P001", 2.0);  // 2 mg/mL
   const std::vector<std::string> feed = {
       Pcd("C1", "20261124100000", {"START", "infusing", 12.25, 2.0}),
       Pcd("C2", "20261124103000", {"", "infusing", 17.5}),  // PCD-01: new rate
@@ -174,7 +144,7 @@ TEST_F(GatewayCoreTest, AScriptedPumpSentTwiceArrivesOnceInOrderInMgPerHour) {
       EXPECT_EQ(outcome.replay, pass == 1);
     }
   }
-  const auto& events = sessions_.Of(kPump).events();
+  const auto& events = sessions_.Of(kTestPump).events();
   ASSERT_EQ(events.size(), 6);
   ASSERT_TRUE(events[0].has_infusion_started());
   EXPECT_DOUBLE_EQ(events[0].infusion_started().rate_ml_per_h(), 12.25);
@@ -190,6 +160,12 @@ TEST_F(GatewayCoreTest, AScriptedPumpSentTwiceArrivesOnceInOrderInMgPerHour) {
   ASSERT_TRUE(events[5].has_infusion_stopped());
   EXPECT_THAT(events[5].infusion_stopped().reason(), HasSubstr("complete"));
   EXPECT_TRUE(quarantine_.kept.empty());
+  // After the end, a new message is not logged in the ended session: kept.
+  EXPECT_EQ(AckCode(Send(Pcd("C7", "20261124131000",
+                             {"START", "infusing", 12.25, 2.0}))),
+            "AE");
+  EXPECT_THAT(quarantine_.kept.back().reason, HasSubstr("has ended"));
+  EXPECT_EQ(sessions_.Of(kTestPump).events_size(), 6);
 }
 
 TEST_F(GatewayCoreTest, NoSessionOrAnotherPatientIsKeptAndAnsweredAE) {
@@ -201,20 +177,20 @@ TEST_F(GatewayCoreTest, NoSessionOrAnotherPatientIsKeptAndAnsweredAE) {
   EXPECT_EQ(ErrLocation(ack), "MSH-3 204");
   ASSERT_EQ(quarantine_.kept.size(), 1u);
   EXPECT_EQ(quarantine_.kept[0].message, unknown);  // byte for byte
-  EXPECT_EQ(quarantine_.kept[0].device_id, kPump);
+  EXPECT_EQ(quarantine_.kept[0].device_id, kTestPump);
   EXPECT_EQ(quarantine_.kept[0].control_id, "C1");
   EXPECT_THAT(quarantine_.kept[0].reason, HasSubstr("no running session"));
 
-  sessions_.Add(kPump, "P002", 2.0);
+  sessions_.Add(kTestPump, "P002", 2.0);
   ack = Send(unknown);
   EXPECT_EQ(AckCode(ack), "AE");
   EXPECT_EQ(ErrLocation(ack), "PID-3 204");
   EXPECT_EQ(quarantine_.kept.size(), 2u);
-  EXPECT_EQ(sessions_.Of(kPump).events_size(), 0);
+  EXPECT_EQ(sessions_.Of(kTestPump).events_size(), 0);
 }
 
 TEST_F(GatewayCoreTest, AnotherDrugOrConcentrationIsAnAlertNeverAGuess) {
-  sessions_.Add(kPump, "P001", 2.0);
+  sessions_.Add(kTestPump, "P001", 2.0);
   Outcome outcome;
   std::string ack = Send(
       Pcd("C1", "20261124100000", {"START", "infusing", 10, 2.0, "Dopamine"}),
@@ -223,7 +199,7 @@ TEST_F(GatewayCoreTest, AnotherDrugOrConcentrationIsAnAlertNeverAGuess) {
   ack = Send(Pcd("C2", "20261124100100", {"START", "infusing", 10, 1.0}));
   EXPECT_EQ(AckCode(ack), "AE");
   EXPECT_EQ(quarantine_.kept.size(), 2u);
-  const auto& events = sessions_.Of(kPump).events();
+  const auto& events = sessions_.Of(kTestPump).events();
   ASSERT_EQ(events.size(), 2);  // the two alerts, no infusion
   EXPECT_EQ(events[0].pump_mismatch().field(), "drug");
   EXPECT_EQ(events[0].pump_mismatch().reported(), "Dopamine");
@@ -255,7 +231,7 @@ TEST_F(GatewayCoreTest, GarbageAndOtherMessagesAreRefusedByPlaceAndKept) {
 }
 
 TEST_F(GatewayCoreTest, WhatCannotBeKeptOrWrittenIsNeverAcceptedSilently) {
-  sessions_.Add(kPump, "P001", 2.0);
+  sessions_.Add(kTestPump, "P001", 2.0);
   sessions_.accept = false;
   Outcome outcome;
   std::string ack = Send(

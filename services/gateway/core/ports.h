@@ -17,12 +17,13 @@
 
 namespace kip::gateway {
 
-// What the gateway needs to know of a pump's running session.
+// What the gateway needs to know of the session a pump was running.
 struct RunningSession {
   std::string session_id;
   std::string patient_id;
   std::string device_id;
   std::set<std::string> event_ids;  // to tell a resent message
+  bool ended = false;               // its infusion has stopped
   bool infusion_started = false;
   bool paused = false;
   std::optional<double> rate_ml_per_h;  // the rate running now
@@ -38,9 +39,11 @@ RunningSession RunningSessionFrom(
 class SessionDirectory {
  public:
   virtual ~SessionDirectory() = default;
-  // The running session of the pump, or nullopt when it has none.
-  virtual absl::StatusOr<std::optional<RunningSession>> RunningSessionOf(
-      const std::string& device_id) = 0;
+  // The session the pump was running at `at`: its latest session started by
+  // then (give or take the device clock's lead), ended or not; nullopt when
+  // it has none. An ended one still tells a resent message.
+  virtual absl::StatusOr<std::optional<RunningSession>> SessionOf(
+      const std::string& device_id, absl::Time at) = 0;
 };
 
 class SessionWriter {

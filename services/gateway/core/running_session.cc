@@ -10,6 +10,7 @@ RunningSession RunningSessionFrom(const sv1::GetSessionResponse& logged) {
   s.session_id = logged.session().session_id();
   s.patient_id = logged.session().patient_id();
   s.device_id = logged.session().device_id();
+  s.ended = logged.session().has_end_time();
   if (logged.session().concentration_mg_per_ml() > 0) {
     s.concentration_mg_per_ml = logged.session().concentration_mg_per_ml();
   }

@@ -1,0 +1,209 @@
+// The pump gateway end to end, on SQLite and PostgreSQL: a real
+// gateway_server between a pump server speaking MLLP (this test) and a real
+// sessions server. A scripted pump (delivery start, a new rate, pause,
+// resume, an alarm, completion) sent twice arrives once, in order, in mg/h
+// from the session's concentration; an unknown pump is kept in the
+// quarantine and answered AE, listed over gRPC byte for byte; garbage,
+// truncated and oversized frames are refused by name with the connection
+// kept.
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "kip/gateway/v1/gateway.grpc.pb.h"
+#include "kip/sessions/v1/sessions.grpc.pb.h"
+#include "services/gateway/hl7/er7.h"
+#include "services/gateway/testing/pump_messages.h"
+#include "services/sessions/store/row_codec.h"
+#include "tests/integration/mllp_client.h"
+#include "tests/integration/running_session.h"
+#include "tests/integration/server_process.h"
+#include "tests/integration/sessions_on_backend.h"
+#include "tests/integration/test_auth.h"
+#include "tests/testing/session_records.h"
+
+namespace kip {
+namespace {
+
+namespace gv1 = kip::gateway::v1;
+namespace sv1 = kip::sessions::v1;
+using gateway::testing::kTestPump;
+using gateway::testing::PumpAlarmMessage;
+using gateway::testing::PumpEventMessage;
+using Obs = gateway::testing::PumpObservation;
+using ::testing::HasSubstr;
+
+std::string AckCode(const absl::StatusOr<std::string>& ack) {
+  if (!ack.ok()) return ack.status().ToString();
+  auto parsed = hl7::Parse(*ack);
+  return parsed.ok() && parsed->Find("MSA") != nullptr
+             ? parsed->Find("MSA")->Get(1)
+             : "unparseable ACK: " + *ack;
+}
+
+class GatewayTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    auto sessions =
+        testing::StartSessionsOnBackend(GetParam(), {auth_.PublicKeyFlag()});
+    ASSERT_TRUE(sessions.ok()) << sessions.status();
+    sessions_ = std::make_unique<testing::ServerProcess>(std::move(*sessions));
+    stub_ = sv1::SessionLogService::NewStub(grpc::CreateChannel(
+        sessions_->address(), grpc::InsecureChannelCredentials()));
+    ASSERT_TRUE(
+        testing::CreateStudyS1WithPatientP1(*stub_, auth_.AsRole()).ok());
+    const std::string dir = absl::StrCat(getenv("TEST_TMPDIR"), "/gateway-",
+                                         sessions::testing::NewUuid());
+    const std::string token_file = dir + ".token";
+    std::ofstream(token_file) << auth_.Token("device") << "\n";
+    mllp_port_file_ = dir + ".mllp";
+    auto gateway = testing::ServerProcess::Start(
+        "services/gateway/gateway_server",
+        {auth_.PublicKeyFlag(), "--data_dir=" + dir,
+         "--sessions_address=" + sessions_->address(),
+         "--sessions_token_file=" + token_file, "--mllp_port=0",
+         "--mllp_port_file=" + mllp_port_file_, "--max_hl7_message_bytes=8192"},
+        "gateway");
+    ASSERT_TRUE(gateway.ok()) << gateway.status();
+    gateway_ = std::make_unique<testing::ServerProcess>(std::move(*gateway));
+    std::ifstream(mllp_port_file_) >> mllp_port_;
+    ASSERT_GT(mllp_port_, 0);
+  }
+
+  // A session of P1 on the test pump, with a 2 mg/mL bag, started an hour
+  // ago.
+  std::string StartPumpSession() {
+    sv1::StartSessionRequest start;
+    *start.mutable_session() = sessions::testing::MakeSession("S1", "P1");
+    start.mutable_session()->set_device_id(kTestPump);
+    start.mutable_session()->set_concentration_mg_per_ml(2);
+    *start.mutable_session()->mutable_start_time() =
+        sessions::ToTimestamp(absl::Now() - absl::Hours(1));
+    sv1::StartSessionResponse started;
+    grpc::Status status =
+        stub_->StartSession(auth_.Context("device").get(), start, &started);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return started.session().session_id();
+  }
+
+  std::vector<sv1::Event> Events(const std::string& session_id) {
+    sv1::GetSessionRequest get;
+    get.set_session_id(session_id);
+    sv1::GetSessionResponse logged;
+    grpc::Status status =
+        stub_->GetSession(auth_.Context("clinician").get(), get, &logged);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return {logged.events().begin(), logged.events().end()};
+  }
+
+  gv1::ListQuarantineResponse Quarantine(const std::string& role,
+                                         grpc::Status* status = nullptr) {
+    auto stub = gv1::GatewayService::NewStub(grpc::CreateChannel(
+        gateway_->address(), grpc::InsecureChannelCredentials()));
+    gv1::ListQuarantineResponse response;
+    grpc::Status s = stub->ListQuarantine(
+        auth_.Context(role).get(), gv1::ListQuarantineRequest(), &response);
+    if (status != nullptr) *status = s;
+    return response;
+  }
+
+  const testing::TestAuth auth_;
+  std::unique_ptr<testing::ServerProcess> sessions_, gateway_;
+  std::unique_ptr<sv1::SessionLogService::Stub> stub_;
+  std::string mllp_port_file_;
+  int mllp_port_ = 0;
+};
+
+TEST_P(GatewayTest, AScriptedPumpSentTwiceArrivesOnceInOrder) {
+  const std::string session_id = StartPumpSession();
+  const absl::Time t0 = absl::Now() - absl::Minutes(50);
+  // 12.25 mL/h of 2 mg/mL = 24.5 mg/h (0.35 mg/kg/h for 70 kg); then
+  // 17.5 mL/h = 35 mg/h.
+  const std::vector<std::string> feed = {
+      PumpEventMessage("C1", t0, {"START", "infusing", 12.25, 2}, "P1"),
+      PumpEventMessage("C2", t0 + absl::Minutes(10), {"", "infusing", 17.5},
+                       "P1"),
+      PumpEventMessage("C3", t0 + absl::Minutes(20), {"STOP", "paused", 0},
+                       "P1"),
+      PumpEventMessage("C4", t0 + absl::Minutes(25),
+                       {"START", "infusing", 17.5, 2}, "P1"),
+      PumpAlarmMessage("C5", t0 + absl::Minutes(30), "start", "P1"),
+      PumpEventMessage("C6", t0 + absl::Minutes(40),
+                       {"COMP", "vtbi-complete", 0}, "P1"),
+  };
+  auto pump = testing::MllpClient::Connect(mllp_port_);
+  ASSERT_TRUE(pump.ok()) << pump.status();
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const std::string& message : feed) {
+      const absl::StatusOr<std::string> ack = pump->Send(message);
+      EXPECT_EQ(AckCode(ack), "AA") << ack.value_or("");
+    }
+  }
+  const std::vector<sv1::Event> events = Events(session_id);
+  ASSERT_EQ(events.size(), 6u);
+  ASSERT_TRUE(events[0].has_infusion_started());
+  EXPECT_DOUBLE_EQ(events[0].infusion_started().rate_mg_per_h(), 24.5);
+  EXPECT_DOUBLE_EQ(events[0].infusion_started().rate_ml_per_h(), 12.25);
+  ASSERT_TRUE(events[1].has_rate_changed());
+  EXPECT_DOUBLE_EQ(events[1].rate_changed().rate_mg_per_h(), 35);
+  EXPECT_TRUE(events[2].has_infusion_paused());
+  EXPECT_TRUE(events[3].has_infusion_resumed());
+  ASSERT_TRUE(events[4].has_pump_alarm());
+  EXPECT_EQ(events[4].pump_alarm().name(), "MDC_EVT_FLUID_LINE_OCCL");
+  EXPECT_TRUE(events[5].has_infusion_stopped());
+  EXPECT_EQ(sessions::ToTimestamp(t0).seconds(),
+            events[0].device_time().seconds());
+  EXPECT_EQ(Quarantine("admin").messages_size(), 0);
+}
+
+TEST_P(GatewayTest, AnUnknownPumpIsKeptAndListedNeverDropped) {
+  auto pump = testing::MllpClient::Connect(mllp_port_);
+  ASSERT_TRUE(pump.ok()) << pump.status();
+  const std::string message =
+      PumpEventMessage("C9", absl::Now() - absl::Minutes(1),
+                       {"START", "infusing", 10, 2}, "P1", "00AA00AA00AA00AA");
+  EXPECT_EQ(AckCode(pump->Send(message)), "AE");
+  const gv1::ListQuarantineResponse kept = Quarantine("clinician");
+  ASSERT_EQ(kept.messages_size(), 1);
+  EXPECT_EQ(kept.messages(0).message(), message);
+  EXPECT_EQ(kept.messages(0).device_id(), "00AA00AA00AA00AA");
+  EXPECT_EQ(kept.messages(0).control_id(), "C9");
+  EXPECT_THAT(kept.messages(0).reason(), HasSubstr("no running session"));
+  grpc::Status status;
+  Quarantine("researcher", &status);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_P(GatewayTest, BadFramesAreRefusedByNameAndTheConnectionKept) {
+  StartPumpSession();
+  auto pump = testing::MllpClient::Connect(mllp_port_);
+  ASSERT_TRUE(pump.ok()) << pump.status();
+  auto ack = pump->Send("this is not HL7");
+  EXPECT_EQ(AckCode(ack), "AR");
+  // A frame cut short by the next one: refused, the next one answered.
+  ASSERT_TRUE(pump->SendRaw("\x0bMSH|^~\\&|SRV||KIP").ok());
+  ack = pump->Send(PumpEventMessage("C1", absl::Now() - absl::Minutes(5),
+                                    {"START", "infusing", 12.25, 2}, "P1"));
+  EXPECT_EQ(AckCode(ack), "AR");
+  EXPECT_THAT(*ack, HasSubstr("truncated"));
+  EXPECT_EQ(AckCode(pump->ReadAck()), "AA");
+  // Over --max_hl7_message_bytes: refused by name.
+  ack = pump->Send("MSH|^~\\&|" + std::string(20000, 'x'));
+  EXPECT_EQ(AckCode(ack), "AR");
+  EXPECT_THAT(*ack, HasSubstr("over the limit of 8192 bytes"));
+  // Bytes outside a frame are skipped; the connection still works.
+  ASSERT_TRUE(pump->SendRaw("noise").ok());
+  EXPECT_EQ(AckCode(pump->Send(PumpAlarmMessage(
+                "C2", absl::Now() - absl::Minutes(4), "start", "P1"))),
+            "AA");
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, GatewayTest,
+                         ::testing::Values("sqlite", "postgres"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace kip
