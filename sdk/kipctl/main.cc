@@ -11,6 +11,7 @@
 #include "base/file_util.h"
 #include "sdk/kipctl/analytics_commands.h"
 #include "sdk/kipctl/dosing_commands.h"
+#include "sdk/kipctl/gateway_commands.h"
 #include "sdk/kipctl/safety_commands.h"
 #include "sdk/kipctl/sessions_commands.h"
 
@@ -18,7 +19,8 @@ namespace {
 
 constexpr char kConnection[] = R"(
 Connection (any command): --target HOST:PORT (the command's service), or
---dosing / --sessions / --analytics HOST:PORT (defaults 127.0.0.1:50051/2/3);
+--dosing / --sessions / --analytics / --gateway HOST:PORT (defaults
+127.0.0.1:50051/2/3/4);
 --token JWT (or $KIP_TOKEN; ./kip ctl passes the dev token of ./kip up);
 --ca-cert PEM for TLS. Exit status: 0 ok, 2 invalid input, 1 other failures.
 Every dosing number needs clinical sign-off.
@@ -99,6 +101,9 @@ const std::map<std::string, std::string> kUsage = {
     {"safety deviations",
      "kipctl safety deviations --study S [--json]   (protocol deviations "
      "found from the log)"},
+    {"gateway quarantine",
+     "kipctl gateway quarantine [--device EUI64] [--messages] [--json]   "
+     "(pump messages the gateway kept for review)"},
     {"safety cqi",
      "kipctl safety cqi --study S [--from YYYY-MM] [--to YYYY-MM] [--svg "
      "FILE] [--json]\n"
@@ -163,7 +168,8 @@ void PrintUsage(FILE* out, const std::string& only = "") {
 int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);
   static const std::set<std::string> kValued = {
-      "token", "dosing", "sessions", "analytics", "ca-cert", "target"};
+      "token",   "dosing",  "sessions", "analytics",
+      "gateway", "ca-cert", "target"};
   std::vector<std::string> words, rest;
   std::map<std::string, std::string> connection;
   bool help = false;
@@ -209,7 +215,8 @@ int main(int argc, char** argv) {
   const std::map<std::string, std::string> kDefault = {
       {"dosing", "127.0.0.1:50051"},
       {"sessions", "127.0.0.1:50052"},
-      {"analytics", "127.0.0.1:50053"}};
+      {"analytics", "127.0.0.1:50053"},
+      {"gateway", "127.0.0.1:50054"}};
   // Safety reports and deviations come from the sessions service, the
   // drug-library quality report from analytics.
   const std::string service = command == "safety cqi" ? "analytics"
@@ -237,6 +244,8 @@ int main(int argc, char** argv) {
     return kip::kipctl::RunSessionsCommand(words[1], rest, options);
   if (words[0] == "safety")
     return kip::kipctl::RunSafetyCommand(words[1], rest, options);
+  if (words[0] == "gateway")
+    return kip::kipctl::RunGatewayCommand(words[1], rest, options);
   if (words[0] == "dosing") {
     kip::DosingClient dosing(kip::MakeDosingConnection(options));
     return kip::kipctl::RunDosingCommand(words[1], rest, dosing);

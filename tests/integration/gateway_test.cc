@@ -18,6 +18,7 @@
 #include "services/gateway/hl7/er7.h"
 #include "services/gateway/testing/pump_messages.h"
 #include "services/sessions/store/row_codec.h"
+#include "tests/integration/cli_run.h"
 #include "tests/integration/mllp_client.h"
 #include "tests/integration/running_session.h"
 #include "tests/integration/server_process.h"
@@ -175,6 +176,22 @@ TEST_P(GatewayTest, AnUnknownPumpIsKeptAndListedNeverDropped) {
   grpc::Status status;
   Quarantine("researcher", &status);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  const std::string kipctl =
+      absl::StrCat("sdk/kipctl/kipctl --gateway=", gateway_->address(),
+                   " gateway quarantine ");
+  testing::CliRun cli = testing::RunCli(
+      absl::StrCat(kipctl, "--messages --token=", auth_.Token("admin")));
+  ASSERT_EQ(cli.exit_status, 0) << cli.err;
+  EXPECT_THAT(cli.out, HasSubstr("1 message(s) kept for review"));
+  EXPECT_THAT(cli.out, HasSubstr("pump 00AA00AA00AA00AA  control id C9"));
+  EXPECT_THAT(cli.out, HasSubstr("\nPID|||MRN-1^^^H^MR~P1^^^KIP^PI\n"));
+  cli = testing::RunCli(absl::StrCat(
+      kipctl, "--device=0012210000000000 --token=", auth_.Token("clinician")));
+  EXPECT_THAT(cli.out, HasSubstr("0 message(s)"));
+  cli = testing::RunCli(
+      absl::StrCat(kipctl, "--token=", auth_.Token("researcher")));
+  EXPECT_EQ(cli.exit_status, 1);
+  EXPECT_THAT(cli.err, HasSubstr("may not call"));
 }
 
 TEST_P(GatewayTest, BadFramesAreRefusedByNameAndTheConnectionKept) {
