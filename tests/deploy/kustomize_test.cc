@@ -20,7 +20,8 @@ namespace {
 const std::map<std::string, std::string> kHealthService = {
     {"dosing", "kip.dosing.v1.DosingService"},
     {"sessions", "kip.sessions.v1.SessionLogService"},
-    {"analytics", "kip.analytics.v1.AnalyticsService"}};
+    {"analytics", "kip.analytics.v1.AnalyticsService"},
+    {"gateway", "kip.gateway.v1.GatewayService"}};
 
 std::string Name(const YAML::Node& o) {
   return o["metadata"]["name"].as<std::string>("");

@@ -59,7 +59,7 @@ owners() {
 mapfile -t required < <(dpkg-query -W -f='${Package} ${Priority}\n' | awk '$2 == "required" {print $1}')
 base="$(closure "${required[@]}")"
 
-for service in dosing sessions analytics; do
+for service in dosing sessions analytics gateway; do
   binary="services/$service/${service}_server"
   list="$DEPLOY/runtime-packages/$service.txt"
   [ -x "$binary" ] || { problem "$binary is not built"; continue; }
