@@ -11,7 +11,9 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/gateway/hl7/er7.h"
+#include "services/gateway/pcd/pump_report.h"
 #include "services/gateway/testing/pump_messages.h"
+#include "tests/testing/interop_files.h"
 
 namespace kip::gateway {
 namespace {
@@ -246,6 +248,55 @@ TEST_F(GatewayCoreTest, WhatCannotBeKeptOrWrittenIsNeverAcceptedSilently) {
   EXPECT_EQ(AckCode(ack), "AE");
   EXPECT_THAT(ack, HasSubstr("resend it"));
   EXPECT_FALSE(outcome.quarantined);
+}
+
+// IHE's own example messages (read in place from ../shared/interop), each
+// answered as it deserves, with a session on the message's pump for its
+// patient (1.6 mg/mL, as the examples' bags): orders, ACKs and a monitor are
+// not pump reports (AR); the alarms are logged (AA); the infusion events are
+// dopamine, which no KIP session runs (AE, an alert), and a stop before any
+// start is kept (AE).
+TEST(IheExamplesTest, EachIsAnsweredAsItDeserves) {
+  const std::map<std::string, std::string> expected = {
+      {"01_pcd01_oru_r01_monitor_philips.hl7", "AR"},
+      {"02_pcd03_rgv_o15_ex1_dopamine.hl7", "AR"},
+      {"03_pcd03_ack_o15_ex1_accept.hl7", "AR"},
+      {"04_pcd03_rgv_o15_ex2_normal_saline.hl7", "AR"},
+      {"05_pcd03_ack_o15_ex2_accept.hl7", "AR"},
+      {"06_pcd03_rrg_o16_ex2_app_reject.hl7", "AR"},
+      {"07_pcd04_oru_r40_pump_occlusion_start.hl7", "AA"},
+      {"08_pcd04_oru_r40_pump_occlusion_end.hl7", "AA"},
+      {"09_pcd10_oru_r42_delivery_start_tf9.hl7", "AE"},
+      {"10_pcd10_oru_r42_delivery_start_ipec12.hl7", "AE"},
+      {"11_pcd10_oru_r42_delivery_stop_ipec12.hl7", "AE"},
+      {"12_pcd10_oru_r42_delivery_complete_ipec12.hl7", "AE"},
+  };
+  for (const auto& [file, code] : expected) {
+    SCOPED_TRACE(file);
+    auto bytes = kip::testing::ReadInteropFile(
+        "services/gateway/core/gateway_core_test.cc", "hl7v2/" + file);
+    ASSERT_TRUE(bytes.ok()) << bytes.status();
+    FakeSessions sessions;
+    FakeQuarantine quarantine;
+    auto parsed = hl7::Parse(*bytes);
+    ASSERT_TRUE(parsed.ok()) << parsed.status();
+    hl7::AckError error;
+    if (auto report = pcd::ReadPumpReport(*parsed, &error); report.ok()) {
+      sessions.Add(report->device_id, report->patient_ids.front(), 1.6);
+    }
+    GatewayCore core(&sessions, &sessions, &quarantine,
+                     [] { return absl::FromUnixSeconds(1'795'000'000); });
+    Outcome outcome;
+    const std::string ack = core.Handle(*bytes, &outcome);
+    auto answer = hl7::Parse(ack);
+    ASSERT_TRUE(answer.ok()) << answer.status();
+    EXPECT_EQ(answer->Find("MSA")->Get(1), code) << outcome.reason;
+    // Whatever is not applied is kept, byte for byte.
+    EXPECT_EQ(quarantine.kept.size(), code == "AA" ? 0u : 1u);
+    if (!quarantine.kept.empty()) {
+      EXPECT_EQ(quarantine.kept[0].message, *bytes);
+    }
+  }
 }
 
 }  // namespace

@@ -208,6 +208,15 @@ absl::StatusOr<PumpReport> ReadPumpReport(const hl7::Message& message,
       return s;
     }
   }
+  const bool about_a_pump =
+      report.alarm.has_value() || report.event != PumpEvent::kNone ||
+      report.status != PumpStatus::kUnknown ||
+      report.rate_ml_per_h.has_value() || !report.device_id.empty();
+  if (!about_a_pump) {
+    return Fail(error, {"OBX", 1, 3}, 200,
+                "the message reports no infusion pump (no pump device, event, "
+                "status, rate or alarm)");
+  }
   if (report.message_type == "ORU^R40" && !report.alarm.has_value()) {
     return Fail(error, {"OBX", 1, 3}, 101, "an ORU^R40 needs an MDC_EVT_ALARM");
   }
