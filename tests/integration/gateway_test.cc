@@ -9,6 +9,8 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <csignal>
+#include <cstdio>
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
@@ -61,13 +63,20 @@ class GatewayTest : public ::testing::TestWithParam<std::string> {
     const std::string token_file = dir + ".token";
     std::ofstream(token_file) << auth_.Token("device") << "\n";
     mllp_port_file_ = dir + ".mllp";
+    gateway_args_ = {auth_.PublicKeyFlag(),
+                     "--data_dir=" + dir,
+                     "--sessions_address=" + sessions_->address(),
+                     "--sessions_token_file=" + token_file,
+                     "--mllp_port=0",
+                     "--mllp_port_file=" + mllp_port_file_,
+                     "--max_hl7_message_bytes=8192"};
+    ASSERT_NO_FATAL_FAILURE(StartGateway());
+  }
+
+  void StartGateway() {
+    std::remove(mllp_port_file_.c_str());
     auto gateway = testing::ServerProcess::Start(
-        "services/gateway/gateway_server",
-        {auth_.PublicKeyFlag(), "--data_dir=" + dir,
-         "--sessions_address=" + sessions_->address(),
-         "--sessions_token_file=" + token_file, "--mllp_port=0",
-         "--mllp_port_file=" + mllp_port_file_, "--max_hl7_message_bytes=8192"},
-        "gateway");
+        "services/gateway/gateway_server", gateway_args_, "gateway");
     ASSERT_TRUE(gateway.ok()) << gateway.status();
     gateway_ = std::make_unique<testing::ServerProcess>(std::move(*gateway));
     std::ifstream(mllp_port_file_) >> mllp_port_;
@@ -115,6 +124,7 @@ class GatewayTest : public ::testing::TestWithParam<std::string> {
   std::unique_ptr<testing::ServerProcess> sessions_, gateway_;
   std::unique_ptr<sv1::SessionLogService::Stub> stub_;
   std::string mllp_port_file_;
+  std::vector<std::string> gateway_args_;
   int mllp_port_ = 0;
 };
 
@@ -216,6 +226,55 @@ TEST_P(GatewayTest, BadFramesAreRefusedByNameAndTheConnectionKept) {
   EXPECT_EQ(AckCode(pump->Send(PumpAlarmMessage(
                 "C2", absl::Now() - absl::Minutes(4), "start", "P1"))),
             "AA");
+}
+
+// kill -9 of the gateway in the middle of a feed: the pump server resends
+// what was not acknowledged (and, not knowing, some that was): every event
+// lands once, in order, and what was kept before the kill is still kept.
+TEST_P(GatewayTest, AKilledGatewayLosesNothingAndDuplicatesNothing) {
+  const std::string session_id = StartPumpSession();
+  const absl::Time t0 = absl::Now() - absl::Minutes(50);
+  const std::vector<std::string> feed = {
+      PumpEventMessage("K1", t0, {"START", "infusing", 12.25, 2}, "P1"),
+      PumpEventMessage("K2", t0 + absl::Minutes(5), {"", "infusing", 15}, "P1"),
+      PumpEventMessage("K3", t0 + absl::Minutes(10), {"", "infusing", 17.5},
+                       "P1"),
+      PumpEventMessage("K4", t0 + absl::Minutes(20), {"STOP", "paused", 0},
+                       "P1"),
+      PumpEventMessage("K5", t0 + absl::Minutes(25),
+                       {"START", "infusing", 17.5, 2}, "P1"),
+      PumpEventMessage("K6", t0 + absl::Minutes(40),
+                       {"COMP", "vtbi-complete", 0}, "P1"),
+  };
+  const std::string stray = PumpEventMessage(
+      "K0", t0, {"START", "infusing", 1, 2}, "P1", "00BB00BB00BB00BB");
+  {
+    auto pump = testing::MllpClient::Connect(mllp_port_);
+    ASSERT_TRUE(pump.ok()) << pump.status();
+    EXPECT_EQ(AckCode(pump->Send(stray)), "AE");
+    EXPECT_EQ(AckCode(pump->Send(feed[0])), "AA");
+    EXPECT_EQ(AckCode(pump->Send(feed[1])), "AA");
+    // The third goes out and the gateway dies before (or while) answering.
+    ASSERT_TRUE(pump->SendRaw("\x0b" + feed[2] + "\x1c\r").ok());
+    gateway_->SignalAndWait(SIGKILL, absl::Seconds(5));
+  }
+  ASSERT_NO_FATAL_FAILURE(StartGateway());
+  auto pump = testing::MllpClient::Connect(mllp_port_);
+  ASSERT_TRUE(pump.ok()) << pump.status();
+  for (size_t i = 1; i < feed.size(); ++i) {  // resent from the second
+    EXPECT_EQ(AckCode(pump->Send(feed[i])), "AA") << i;
+  }
+  const std::vector<sv1::Event> events = Events(session_id);
+  ASSERT_EQ(events.size(), 6u);
+  EXPECT_TRUE(events[0].has_infusion_started());
+  EXPECT_DOUBLE_EQ(events[1].rate_changed().rate_mg_per_h(), 30);
+  EXPECT_DOUBLE_EQ(events[2].rate_changed().rate_mg_per_h(), 35);
+  EXPECT_TRUE(events[3].has_infusion_paused());
+  EXPECT_TRUE(events[4].has_infusion_resumed());
+  EXPECT_TRUE(events[5].has_infusion_stopped());
+  const gv1::ListQuarantineResponse kept = Quarantine("admin");
+  ASSERT_EQ(kept.messages_size(), 1);
+  EXPECT_EQ(kept.messages(0).message(), stray);
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, GatewayTest,
