@@ -3,6 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 
 namespace kip::pcd {
 namespace {
@@ -32,6 +33,15 @@ bool Names(const hl7::Segment& segment, size_t field, const MdcTerm& term) {
     }
   }
   return false;
+}
+
+std::string UnitField(const Unit& unit) {
+  return absl::StrCat(unit.mdc.code, "^", unit.mdc.ref, "^MDC^", unit.ucum, "^",
+                      unit.ucum, "^UCUM");
+}
+
+std::string TermField(const MdcTerm& term) {
+  return absl::StrCat(term.code, "^", term.ref, "^MDC");
 }
 
 bool IsUnit(const hl7::Segment& segment, size_t field, const Unit& unit) {

@@ -56,6 +56,16 @@ struct Unit {
 inline constexpr Unit kMlPerHour = {{265266, "MDC_DIM_MILLI_L_PER_HR"}, "mL/h"};
 inline constexpr Unit kMgPerMl = {{264306, "MDC_DIM_MILLI_G_PER_ML"}, "mg/mL"};
 inline constexpr Unit kMl = {{263762, "MDC_DIM_MILLI_L"}, "mL"};
+inline constexpr Unit kMg = {{263890, "MDC_DIM_MILLI_G"}, "mg"};
+inline constexpr Unit kKg = {{263875, "MDC_DIM_KILO_G"}, "kg"};
+// The pump VMD whose OBX-18 names the pump an order is for (PCD-03).
+inline constexpr MdcTerm kPumpVmd = {69986, "MDC_DEV_PUMP_INFUS_VMD"};
+inline constexpr MdcTerm kPatientWeight = {68063, "MDC_ATTR_PT_WEIGHT"};
+
+// "code^name^MDC^ucum^ucum^UCUM", as the IHE examples write a unit.
+std::string UnitField(const Unit& unit);
+// "code^name^MDC".
+std::string TermField(const MdcTerm& term);
 // No MDC code for mg/kg/h is in the IHE material KIP works from: a weight-
 // based ketamine rate is sent with its UCUM code only ("mg/kg/h").
 inline constexpr char kUcumMgPerKgPerHour[] = "mg/kg/h";
