@@ -183,6 +183,18 @@ std::vector<ExportTable> CsvPerEventType(
                  x.state(), x.message_control_id()});
             break;
           }
+          case v1::Event::kPumpOrder: {
+            const auto& x = e.pump_order();
+            add("pump_orders",
+                {"device_id", "order_id", "message_control_id", "rate_ml_per_h",
+                 "rate_mg_per_h", "volume_ml", "concentration_mg_per_ml",
+                 "commit_ack", "application_ack", "pump_server_error"},
+                {x.device_id(), x.order_id(), x.message_control_id(),
+                 Num(x.rate_ml_per_h()), Num(x.rate_mg_per_h()),
+                 Num(x.volume_ml()), Num(x.concentration_mg_per_ml()),
+                 x.commit_ack(), x.application_ack(), x.pump_server_error()});
+            break;
+          }
           case v1::Event::kPumpMismatch: {
             const auto& x = e.pump_mismatch();
             add("pump_mismatches",

@@ -157,6 +157,8 @@ absl::Status Payload(const v1::Event& event, const std::string& path) {
                                       path + ".drug_library_alert");
     case v1::Event::kPumpAlarm:
       return ValidatePumpAlarm(event.pump_alarm(), path + ".pump_alarm");
+    case v1::Event::kPumpOrder:
+      return ValidatePumpOrder(event.pump_order(), path + ".pump_order");
     case v1::Event::kPumpMismatch:
       return ValidatePumpMismatch(event.pump_mismatch(),
                                   path + ".pump_mismatch");
