@@ -24,6 +24,11 @@ class GrpcGatewayConnection final : public GatewayConnection {
       const CallOptions& call) override {
     return Unary(options_, call, stub_.get(), &Stub::ListQuarantine, request);
   }
+  absl::StatusOr<gateway::v1::SendOrderResponse> SendOrder(
+      const gateway::v1::SendOrderRequest& request,
+      const CallOptions& call) override {
+    return Unary(options_, call, stub_.get(), &Stub::SendOrder, request);
+  }
 
  private:
   using Stub = gateway::v1::GatewayService::Stub;

@@ -24,6 +24,10 @@ class GatewayConnection {
   virtual absl::StatusOr<gateway::v1::ListQuarantineResponse> ListQuarantine(
       const gateway::v1::ListQuarantineRequest& request,
       const CallOptions& call) = 0;
+  // Sends a programme to a session's pump only if dosing approves it.
+  virtual absl::StatusOr<gateway::v1::SendOrderResponse> SendOrder(
+      const gateway::v1::SendOrderRequest& request,
+      const CallOptions& call) = 0;
 };
 
 std::shared_ptr<GatewayConnection> MakeGatewayConnection(
@@ -38,6 +42,11 @@ class GatewayClient {
       const gateway::v1::ListQuarantineRequest& request,
       const CallOptions& call = {}) {
     return connection_->ListQuarantine(request, call);
+  }
+  absl::StatusOr<gateway::v1::SendOrderResponse> SendOrder(
+      const gateway::v1::SendOrderRequest& request,
+      const CallOptions& call = {}) {
+    return connection_->SendOrder(request, call);
   }
 
  private:

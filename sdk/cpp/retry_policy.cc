@@ -76,7 +76,10 @@ const std::map<std::string, std::map<std::string, bool>>& RetryPolicyTable() {
             {"RunMetaRegression", true},
             {"RunNetworkMetaAnalysis", true},
             {"ComputeDrugLibraryReport", true}}},
-          {"kip.gateway.v1.GatewayService", {{"ListQuarantine", true}}},
+          {"kip.gateway.v1.GatewayService",
+           {{"ListQuarantine", true},
+            // Not idempotent: a retried order would program the pump twice.
+            {"SendOrder", false}}},
       };
   return *kTable;
 }

@@ -11,7 +11,8 @@ namespace gv1 = kip::gateway::v1;
 const AccessPolicy& GatewayAccessPolicy() {
   static const AccessPolicy* const kPolicy =
       new AccessPolicy("kip.gateway.v1.GatewayService",
-                       {{"ListQuarantine", {Role::kClinician, Role::kAdmin}}});
+                       {{"ListQuarantine", {Role::kClinician, Role::kAdmin}},
+                        {"SendOrder", {Role::kClinician}}});
   return *kPolicy;
 }
 
@@ -46,6 +47,25 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::ListQuarantine(
     if (static_cast<int>(page->messages.size()) == size) {
       response->set_next_page_token(absl::StrCat(page->next));
     }
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* GatewayServiceImpl::SendOrder(
+    grpc::CallbackServerContext* context, const gv1::SendOrderRequest* request,
+    gv1::SendOrderResponse* response) {
+  return guard_.Unary(context, "SendOrder", [=](const Principal&) {
+    if (orders_.dosing == nullptr || orders_.pump_server == nullptr) {
+      return absl::UnavailableError(
+          "no pump server or dosing service configured "
+          "(--pump_server_address, --dosing_address)");
+    }
+    absl::StatusOr<OrderResult> sent =
+        SendVerifiedOrder(request->session_id(), request->program(),
+                          CallerBearerToken(context), orders_);
+    if (!sent.ok()) return sent.status();
+    *response->mutable_verdict() = sent->verdict;
+    *response->mutable_order() = sent->order;
     return absl::OkStatus();
   });
 }

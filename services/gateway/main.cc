@@ -17,9 +17,11 @@
 #include "services/common/server_main.h"
 #include "services/common/upstream_connection.h"
 #include "services/gateway/core/gateway_core.h"
+#include "services/gateway/dosing_port.h"
 #include "services/gateway/gateway_service.h"
 #include "services/gateway/hl7/ack.h"
 #include "services/gateway/mllp_server.h"
+#include "services/gateway/pump_server_client.h"
 #include "services/gateway/sessions_port.h"
 #include "services/gateway/store/sqlite_quarantine.h"
 
@@ -41,6 +43,17 @@ ABSL_FLAG(std::string, sessions_token_file, "",
           "(a device of this site)");
 ABSL_FLAG(absl::Duration, running_session_lookback, absl::Hours(48),
           "how far back a pump's running session may have started");
+ABSL_FLAG(std::string, dosing_address, "",
+          "the dosing service that approves orders (SendOrder); empty: none");
+ABSL_FLAG(std::string, dosing_ca_cert, "",
+          "PEM CA certificate to reach the dosing service over TLS");
+ABSL_FLAG(std::string, pump_server_address, "",
+          "host:port of the pump server (MLLP) orders go to; empty: none");
+ABSL_FLAG(absl::Duration, pump_server_timeout, absl::Seconds(10),
+          "how long to wait for each of the pump server's answers to an order");
+ABSL_FLAG(std::string, pump_drug_code, "KETAMINE",
+          "the pump drug library's identifier for ketamine (RXG-4), as the "
+          "site's pump server knows it");
 
 namespace {
 
@@ -108,8 +121,31 @@ int main(int argc, char** argv) {
   }
   std::fprintf(stderr, "gateway_server: MLLP on %s:%d\n", mllp.host.c_str(),
                (*listener)->port());
+  kip::gateway::OrderPorts orders{
+      nullptr,   nullptr,   &sessions,
+      &sessions, absl::Now, absl::GetFlag(FLAGS_pump_drug_code)};
+  std::unique_ptr<kip::gateway::SdkDosing> dosing;
+  std::unique_ptr<kip::gateway::MllpPumpServer> pump_server;
+  if (!absl::GetFlag(FLAGS_dosing_address).empty() &&
+      !absl::GetFlag(FLAGS_pump_server_address).empty()) {
+    auto dosing_options = kip::UpstreamConnectionOptions(
+        absl::GetFlag(FLAGS_dosing_address),
+        absl::GetFlag(FLAGS_dosing_ca_cert), "dosing_ca_cert",
+        absl::GetFlag(FLAGS_sessions_deadline));
+    if (!dosing_options.ok()) {
+      return Fail(std::string(dosing_options.status().message()));
+    }
+    dosing = std::make_unique<kip::gateway::SdkDosing>(
+        kip::MakeDosingConnection(*dosing_options),
+        absl::GetFlag(FLAGS_sessions_deadline));
+    pump_server = std::make_unique<kip::gateway::MllpPumpServer>(
+        absl::GetFlag(FLAGS_pump_server_address),
+        absl::GetFlag(FLAGS_pump_server_timeout));
+    orders.dosing = dosing.get();
+    orders.pump_server = pump_server.get();
+  }
   kip::gateway::GatewayServiceImpl service(*setup.authenticator,
-                                           quarantine->get());
+                                           quarantine->get(), orders);
   return kip::RunServerUntilSignal(
       setup.options, {{&service, &kip::gateway::GatewayAccessPolicy()}},
       [&] { (*listener)->Shutdown(); });

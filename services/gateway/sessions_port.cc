@@ -59,6 +59,16 @@ absl::StatusOr<std::optional<RunningSession>> SdkSessions::SessionOf(
   return std::optional<RunningSession>(RunningSessionFrom(*session));
 }
 
+absl::StatusOr<sv1::InfusionSession> SdkSessions::Header(
+    const std::string& session_id) {
+  sv1::GetSessionRequest get;
+  get.set_session_id(session_id);
+  absl::StatusOr<sv1::GetSessionResponse> session =
+      connection_->GetSession(get, Call());
+  if (!session.ok()) return session.status();
+  return session->session();
+}
+
 absl::Status SdkSessions::Append(const std::vector<sv1::Event>& events) {
   sv1::AppendEventsRequest append;
   for (const sv1::Event& e : events) *append.add_events() = e;

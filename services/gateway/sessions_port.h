@@ -12,11 +12,14 @@
 
 #include "absl/time/time.h"
 #include "sdk/cpp/sessions_client.h"
+#include "services/gateway/core/order_flow.h"
 #include "services/gateway/core/ports.h"
 
 namespace kip::gateway {
 
-class SdkSessions final : public SessionDirectory, public SessionWriter {
+class SdkSessions final : public SessionDirectory,
+                          public SessionWriter,
+                          public SessionHeaders {
  public:
   SdkSessions(std::shared_ptr<SessionLogConnection> connection,
               std::string bearer_token, absl::Duration deadline,
@@ -27,6 +30,8 @@ class SdkSessions final : public SessionDirectory, public SessionWriter {
       const std::string& device_id, absl::Time at) override;
   absl::Status Append(
       const std::vector<kip::sessions::v1::Event>& events) override;
+  absl::StatusOr<kip::sessions::v1::InfusionSession> Header(
+      const std::string& session_id) override;
 
  private:
   CallOptions Call() const;

@@ -21,6 +21,7 @@
 #include "services/gateway/testing/pump_messages.h"
 #include "services/sessions/store/row_codec.h"
 #include "tests/integration/cli_run.h"
+#include "tests/integration/fake_pump_server.h"
 #include "tests/integration/mllp_client.h"
 #include "tests/integration/running_session.h"
 #include "tests/integration/server_process.h"
@@ -63,7 +64,18 @@ class GatewayTest : public ::testing::TestWithParam<std::string> {
     const std::string token_file = dir + ".token";
     std::ofstream(token_file) << auth_.Token("device") << "\n";
     mllp_port_file_ = dir + ".mllp";
+    auto dosing = testing::ServerProcess::Start(
+        "services/dosing/dosing_server",
+        {auth_.PublicKeyFlag(), "--sessions_address=" + sessions_->address()},
+        "dosing");
+    ASSERT_TRUE(dosing.ok()) << dosing.status();
+    dosing_ = std::make_unique<testing::ServerProcess>(std::move(*dosing));
+    auto pump_server = testing::FakePumpServer::Start();
+    ASSERT_TRUE(pump_server.ok()) << pump_server.status();
+    pump_server_ = *std::move(pump_server);
     gateway_args_ = {auth_.PublicKeyFlag(),
+                     "--dosing_address=" + dosing_->address(),
+                     "--pump_server_address=" + pump_server_->address(),
                      "--data_dir=" + dir,
                      "--sessions_address=" + sessions_->address(),
                      "--sessions_token_file=" + token_file,
@@ -121,7 +133,8 @@ class GatewayTest : public ::testing::TestWithParam<std::string> {
   }
 
   const testing::TestAuth auth_;
-  std::unique_ptr<testing::ServerProcess> sessions_, gateway_;
+  std::unique_ptr<testing::ServerProcess> sessions_, dosing_, gateway_;
+  std::unique_ptr<testing::FakePumpServer> pump_server_;
   std::unique_ptr<sv1::SessionLogService::Stub> stub_;
   std::string mllp_port_file_;
   std::vector<std::string> gateway_args_;
@@ -275,6 +288,68 @@ TEST_P(GatewayTest, AKilledGatewayLosesNothingAndDuplicatesNothing) {
   const gv1::ListQuarantineResponse kept = Quarantine("admin");
   ASSERT_EQ(kept.messages_size(), 1);
   EXPECT_EQ(kept.messages(0).message(), stray);
+}
+
+// Verified orders (PCD-03): an approved programme goes to the pump server as
+// RGV^O15 with the approved rate, and the order with its answers is logged;
+// a refused one is never sent (dosing logs its alert); the pump server's own
+// refusal is logged too.
+TEST_P(GatewayTest, OnlyAnApprovedProgrammeIsSentToThePump) {
+  const std::string session_id = StartPumpSession();
+  auto stub = gv1::GatewayService::NewStub(grpc::CreateChannel(
+      gateway_->address(), grpc::InsecureChannelCredentials()));
+  auto order = [&](double mg_per_h, gv1::SendOrderResponse* response) {
+    gv1::SendOrderRequest request;
+    request.set_session_id(session_id);
+    auto* program = request.mutable_program();
+    program->set_protocol_id("bosma-2018");
+    program->mutable_patient()->set_weight_kg(70);
+    program->set_concentration_mg_per_ml(2);  // the session's bag
+    program->set_care_area(kip::common::v1::OUTPATIENT_PAIN);
+    program->mutable_program()->set_rate_mg_per_h(mg_per_h);
+    program->mutable_program()->set_duration_min(60);
+    return stub->SendOrder(auth_.Context("clinician").get(), request, response);
+  };
+  gv1::SendOrderResponse sent;
+  grpc::Status status = order(35, &sent);  // 0.5 mg/kg/h for 70 kg
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_TRUE(sent.verdict().approved());
+  EXPECT_EQ(sent.order().commit_ack(), "CA");
+  EXPECT_EQ(sent.order().application_ack(), "AA");
+  ASSERT_EQ(pump_server_->Orders().size(), 1u);
+  auto rgv = hl7::Parse(pump_server_->Orders()[0]);
+  ASSERT_TRUE(rgv.ok()) << rgv.status();
+  EXPECT_EQ(rgv->Find("RXG")->Get(15), "17.5");  // mL/h of 2 mg/mL
+  EXPECT_EQ(rgv->Find("PID")->Get(3), "P1");
+  EXPECT_EQ(rgv->Find("OBX")->Get(18, 3), kTestPump);
+
+  gv1::SendOrderResponse refused;
+  status = order(150, &refused);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(status.error_message(), HasSubstr("nothing was sent"));
+  EXPECT_EQ(pump_server_->Orders().size(), 1u);
+
+  pump_server_->Answer("AR", "9010^Unable to match medication to drug library");
+  gv1::SendOrderResponse rejected;
+  status = order(35, &rejected);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(rejected.order().application_ack(), "AR");
+  EXPECT_EQ(rejected.order().pump_server_error(),
+            "Unable to match medication to drug library");
+
+  std::vector<std::string> logged;
+  for (const sv1::Event& e : Events(session_id)) {
+    if (e.has_pump_order()) logged.push_back(e.pump_order().application_ack());
+    if (e.has_drug_library_alert()) logged.push_back("alert");
+  }
+  EXPECT_THAT(logged, ::testing::ElementsAre("AA", "alert", "AR"));
+  // Only clinicians program pumps.
+  gv1::SendOrderRequest request;
+  request.set_session_id(session_id);
+  gv1::SendOrderResponse denied;
+  EXPECT_EQ(stub->SendOrder(auth_.Context("device").get(), request, &denied)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, GatewayTest,

@@ -189,6 +189,9 @@ class MockGatewayConnection : public GatewayConnection {
               ListQuarantine,
               (const gateway::v1::ListQuarantineRequest&, const CallOptions&),
               (override));
+  MOCK_METHOD(absl::StatusOr<gateway::v1::SendOrderResponse>, SendOrder,
+              (const gateway::v1::SendOrderRequest&, const CallOptions&),
+              (override));
   MOCK_METHOD(void, ResetConnectionBackoff, (), (override));
 };
 
