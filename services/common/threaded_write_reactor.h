@@ -9,6 +9,7 @@
 #define KIP_SERVICES_COMMON_THREADED_WRITE_REACTOR_H_
 
 #include <grpcpp/grpcpp.h>
+#include <pthread.h>
 
 #include <functional>
 #include <thread>
@@ -21,6 +22,9 @@
 #include "services/common/stream_limits.h"
 
 namespace kip {
+
+// The name of every stream's producer thread (at most 15 characters).
+inline constexpr char kStreamThreadName[] = "kip-stream";
 
 template <typename Response>
 class ThreadedWriteReactor final : public grpc::ServerWriteReactor<Response> {
@@ -69,6 +73,8 @@ class ThreadedWriteReactor final : public grpc::ServerWriteReactor<Response> {
   ThreadedWriteReactor(grpc::CallbackServerContext* context, Producer producer)
       : context_(context), stall_(CurrentStreamLimits().write_stall_timeout) {
     thread_ = std::thread([this, producer = std::move(producer)] {
+      // Named, so that a stuck stream's thread can be told from gRPC's own.
+      pthread_setname_np(pthread_self(), kStreamThreadName);
       absl::Status status =
           producer([this](const Response& message) { return Write(message); },
                    [this] {
