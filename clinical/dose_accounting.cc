@@ -56,55 +56,7 @@ std::vector<v1::Event> ApplyCorrections(std::vector<v1::Event> events) {
   return effective;
 }
 
-double DeliveredMg(std::vector<v1::Event> events, double weight_kg,
-                   absl::Time from, absl::Time to) {
-  std::vector<v1::Event> timeline = ApplyCorrections(std::move(events));
-  std::stable_sort(timeline.begin(), timeline.end(),
-                   [](const v1::Event& a, const v1::Event& b) {
-                     const absl::Time ta = DeviceTime(a), tb = DeviceTime(b);
-                     if (ta != tb) return ta < tb;
-                     return a.session_sequence() < b.session_sequence();
-                   });
-  double total_mg = 0;
-  double rate_mg_per_h = 0;
-  bool running = false;
-  absl::Time since = absl::InfinitePast();
-  for (const v1::Event& event : timeline) {
-    const absl::Time at = DeviceTime(event);
-    if (running) total_mg += rate_mg_per_h * OverlapHours(since, at, from, to);
-    since = at;
-    switch (event.payload_case()) {
-      case v1::Event::kInfusionStarted:
-        rate_mg_per_h = RateMgPerH(
-            event.infusion_started().rate_mg_per_h(),
-            event.infusion_started().rate_mg_per_kg_per_h(), weight_kg);
-        running = true;
-        break;
-      case v1::Event::kRateChanged:
-        rate_mg_per_h =
-            RateMgPerH(event.rate_changed().rate_mg_per_h(),
-                       event.rate_changed().rate_mg_per_kg_per_h(), weight_kg);
-        break;
-      case v1::Event::kInfusionPaused:
-      case v1::Event::kInfusionStopped:
-        running = false;
-        break;
-      case v1::Event::kInfusionResumed:
-        running = rate_mg_per_h > 0;
-        break;
-      case v1::Event::kBolus:
-        if (at >= from && at < to) total_mg += event.bolus().dose_mg();
-        break;
-      default:
-        break;
-    }
-  }
-  if (running) total_mg += rate_mg_per_h * OverlapHours(since, to, from, to);
-  return total_mg;
-}
-
-double InfusedHours(std::vector<v1::Event> events, absl::Time from,
-                    absl::Time to) {
+std::vector<v1::Event> Timeline(std::vector<v1::Event> events) {
   std::vector<v1::Event> timeline = ApplyCorrections(std::move(events));
   std::stable_sort(
       timeline.begin(), timeline.end(),
@@ -112,19 +64,84 @@ double InfusedHours(std::vector<v1::Event> events, absl::Time from,
         const absl::Time ta = DeviceTime(a), tb = DeviceTime(b);
         return ta != tb ? ta < tb : a.session_sequence() < b.session_sequence();
       });
-  double hours = 0;
+  return timeline;
+}
+
+std::vector<RateInterval> RateIntervals(const std::vector<v1::Event>& timeline,
+                                        double weight_kg) {
+  std::vector<RateInterval> intervals;
+  RateInterval current;
   bool running = false;
-  absl::Time since = absl::InfinitePast();
+  auto close = [&](absl::Time at) {
+    if (!running) return;
+    current.end = at;
+    intervals.push_back(current);
+  };
   for (const v1::Event& event : timeline) {
     const absl::Time at = DeviceTime(event);
-    if (running) hours += OverlapHours(since, at, from, to);
-    since = at;
-    if (event.has_infusion_started() || event.has_infusion_resumed())
-      running = true;
-    if (event.has_infusion_paused() || event.has_infusion_stopped())
-      running = false;
+    switch (event.payload_case()) {
+      case v1::Event::kInfusionStarted: {
+        close(at);
+        const v1::InfusionStarted& x = event.infusion_started();
+        current = {
+            at, absl::InfiniteFuture(),
+            RateMgPerH(x.rate_mg_per_h(), x.rate_mg_per_kg_per_h(), weight_kg),
+            ""};
+        running = true;
+        break;
+      }
+      case v1::Event::kRateChanged: {
+        close(at);
+        const v1::RateChanged& x = event.rate_changed();
+        current.rate_mg_per_h =
+            RateMgPerH(x.rate_mg_per_h(), x.rate_mg_per_kg_per_h(), weight_kg);
+        current.adjustment_reason = x.reason();
+        current.start = at;
+        break;
+      }
+      case v1::Event::kInfusionPaused:
+      case v1::Event::kInfusionStopped:
+        close(at);
+        running = false;
+        break;
+      case v1::Event::kInfusionResumed:
+        if (!running) current.start = at;
+        running = true;
+        break;
+      default:
+        break;
+    }
   }
-  if (running) hours += OverlapHours(since, to, from, to);
+  if (running) {
+    current.end = absl::InfiniteFuture();
+    intervals.push_back(current);
+  }
+  return intervals;
+}
+
+double DeliveredMg(std::vector<v1::Event> events, double weight_kg,
+                   absl::Time from, absl::Time to) {
+  const std::vector<v1::Event> timeline = Timeline(std::move(events));
+  double total_mg = 0;
+  for (const RateInterval& interval : RateIntervals(timeline, weight_kg)) {
+    total_mg += interval.rate_mg_per_h *
+                OverlapHours(interval.start, interval.end, from, to);
+  }
+  for (const v1::Event& event : timeline) {
+    const absl::Time at = DeviceTime(event);
+    if (event.has_bolus() && at >= from && at < to)
+      total_mg += event.bolus().dose_mg();
+  }
+  return total_mg;
+}
+
+double InfusedHours(std::vector<v1::Event> events, absl::Time from,
+                    absl::Time to) {
+  double hours = 0;
+  for (const RateInterval& interval :
+       RateIntervals(Timeline(std::move(events)), /*weight_kg=*/0)) {
+    hours += OverlapHours(interval.start, interval.end, from, to);
+  }
   return hours;
 }
 

@@ -7,6 +7,7 @@
 #ifndef KIP_CLINICAL_DOSE_ACCOUNTING_H_
 #define KIP_CLINICAL_DOSE_ACCOUNTING_H_
 
+#include <string>
 #include <vector>
 
 #include "absl/time/time.h"
@@ -19,6 +20,27 @@ namespace kip::clinical {
 // without replacement, is dropped; correction events themselves are dropped.
 std::vector<kip::sessions::v1::Event> ApplyCorrections(
     std::vector<kip::sessions::v1::Event> events);
+
+// The corrected events in the order they happened: device time, then
+// session sequence.
+std::vector<kip::sessions::v1::Event> Timeline(
+    std::vector<kip::sessions::v1::Event> events);
+
+// A stretch of time during which the infusion ran at one rate: from a start,
+// a rate change or a resume to the next change, pause or stop. `end` is
+// absl::InfiniteFuture() while it still runs.
+struct RateInterval {
+  absl::Time start;
+  absl::Time end;
+  double rate_mg_per_h = 0;
+  std::string adjustment_reason;  // the rate change's reason, "" from a start
+};
+
+// The constant-rate intervals of a `Timeline`, in order (one home for the
+// dose integrals, SDTM EX and FHIR MedicationAdministration). A rate given
+// only in mg/kg/h is converted with `weight_kg`.
+std::vector<RateInterval> RateIntervals(
+    const std::vector<kip::sessions::v1::Event>& timeline, double weight_kg);
 
 // mg delivered by one session's events within [from, to). A rate given only
 // in mg/kg/h is converted with `weight_kg`; an infusion still running at `to`

@@ -62,6 +62,31 @@ TEST(DoseAccountingTest, WholeSessionMatchesTheHandComputation) {
               36.5, 1e-9);
 }
 
+TEST(DoseAccountingTest, ConstantRateIntervalsAsThePumpRan) {
+  std::vector<v1::Event> events = Session();
+  events[1].mutable_rate_changed()->set_reason("pain 7/10");
+  // Logged out of order: the timeline sorts by device time.
+  std::swap(events[3], events[4]);
+  const std::vector<RateInterval> intervals =
+      RateIntervals(Timeline(events), kWeightKg);
+  ASSERT_EQ(intervals.size(), 3u);
+  EXPECT_EQ(intervals[0].start, kDay + absl::Hours(8));
+  EXPECT_EQ(intervals[0].end, kDay + absl::Hours(9));
+  EXPECT_DOUBLE_EQ(intervals[0].rate_mg_per_h, 7);
+  EXPECT_EQ(intervals[0].adjustment_reason, "");
+  EXPECT_EQ(intervals[1].end, kDay + absl::Hours(9) + absl::Minutes(30));
+  EXPECT_DOUBLE_EQ(intervals[1].rate_mg_per_h, 14);  // 0.2 mg/kg/h x 70 kg
+  EXPECT_EQ(intervals[1].adjustment_reason, "pain 7/10");
+  // After the pause: the same rate from the resume to the stop.
+  EXPECT_EQ(intervals[2].start, kDay + absl::Hours(9) + absl::Minutes(45));
+  EXPECT_EQ(intervals[2].end, kDay + absl::Hours(11));
+  EXPECT_DOUBLE_EQ(intervals[2].rate_mg_per_h, 14);
+
+  events.pop_back();  // not stopped: the last interval is still open
+  EXPECT_EQ(RateIntervals(Timeline(events), kWeightKg).back().end,
+            absl::InfiniteFuture());
+}
+
 TEST(DoseAccountingTest, WindowsCutIntervalsAndExcludeTheirEnd) {
   // [09:00, 10:00): 7 mg + 15 min at 14 mg/h; the 10:00 bolus is outside.
   EXPECT_NEAR(DeliveredMg(Session(), kWeightKg, kDay + absl::Hours(9),

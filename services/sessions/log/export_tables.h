@@ -23,9 +23,11 @@ inline std::string Cell(const std::string& value) {
 
 inline std::string Num(double value) { return absl::StrCat(value); }
 
+inline std::string IsoTime(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", t, absl::UTCTimeZone());
+}
 inline std::string IsoTime(const google::protobuf::Timestamp& ts) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", ToAbslTime(ts),
-                          absl::UTCTimeZone());
+  return IsoTime(ToAbslTime(ts));
 }
 
 // Tables in a stable order; rows appended as vectors of cells.

@@ -40,24 +40,22 @@ std::vector<ExportTable> SdtmTables(const v1::Study& study,
     int ex_seq = 0, ec_seq = 0, ae_seq = 0, vs_seq = 0, cm_seq = 0, qs_seq = 0;
     for (const v1::GetSessionResponse& s : record.sessions) {
       const std::string visit = absl::StrCat(s.session().course_day());
-      std::vector<v1::Event> events(s.events().begin(), s.events().end());
-      events = clinical::ApplyCorrections(std::move(events));
-      // EX: one row per constant-rate interval while the infusion runs.
-      double rate_mg_per_h = 0;
-      std::string adjust_reason;
-      bool running = false;
-      const google::protobuf::Timestamp* since = nullptr;
-      auto close_interval = [&](const google::protobuf::Timestamp& until) {
-        if (running && since != nullptr && rate_mg_per_h > 0) {
-          tables.Row(
-              "EX", ex_header,
-              {study.id(), "EX", usubjid, absl::StrCat(++ex_seq), "KETAMINE",
-               Num(rate_mg_per_h), "mg/h", "CONTINUOUS", "INTRAVENOUS",
-               adjust_reason, IsoTime(*since), IsoTime(until), visit});
-        }
-      };
+      // EX: one row per constant-rate interval that ended (while the
+      // infusion runs the interval is not yet a dose record).
+      const std::vector<v1::Event> events = clinical::Timeline(
+          std::vector<v1::Event>(s.events().begin(), s.events().end()));
+      for (const clinical::RateInterval& interval :
+           clinical::RateIntervals(events, p.baseline_weight_kg())) {
+        if (interval.rate_mg_per_h <= 0 ||
+            interval.end == absl::InfiniteFuture())
+          continue;
+        tables.Row("EX", ex_header,
+                   {study.id(), "EX", usubjid, absl::StrCat(++ex_seq),
+                    "KETAMINE", Num(interval.rate_mg_per_h), "mg/h",
+                    "CONTINUOUS", "INTRAVENOUS", interval.adjustment_reason,
+                    IsoTime(interval.start), IsoTime(interval.end), visit});
+      }
       for (const v1::Event& e : events) {
-        const double w = p.baseline_weight_kg();
         // EC: exposure as collected at the pump, in mL/h.
         if (e.has_infusion_started() || e.has_rate_changed()) {
           const double ml_per_h = e.has_infusion_started()
@@ -72,29 +70,6 @@ std::vector<ExportTable> SdtmTables(const v1::Study& study,
                IsoTime(e.device_time()), visit});
         }
         switch (e.payload_case()) {
-          case v1::Event::kInfusionStarted:
-            close_interval(e.device_time());
-            rate_mg_per_h =
-                e.infusion_started().rate_mg_per_h() > 0
-                    ? e.infusion_started().rate_mg_per_h()
-                    : e.infusion_started().rate_mg_per_kg_per_h() * w;
-            running = true, since = &e.device_time(), adjust_reason.clear();
-            break;
-          case v1::Event::kRateChanged:
-            close_interval(e.device_time());
-            rate_mg_per_h = e.rate_changed().rate_mg_per_h() > 0
-                                ? e.rate_changed().rate_mg_per_h()
-                                : e.rate_changed().rate_mg_per_kg_per_h() * w;
-            since = &e.device_time(), adjust_reason = e.rate_changed().reason();
-            break;
-          case v1::Event::kInfusionPaused:
-          case v1::Event::kInfusionStopped:
-            close_interval(e.device_time());
-            running = false;
-            break;
-          case v1::Event::kInfusionResumed:
-            running = true, since = &e.device_time();
-            break;
           case v1::Event::kBolus:
             tables.Row(
                 "EX", ex_header,
