@@ -70,8 +70,8 @@ const std::map<std::string, std::string> kUsage = {
     {"sessions verify",
      "kipctl sessions verify --session ID [--json]   (exit 1 if tampered)"},
     {"sessions export",
-     "kipctl sessions export --study S --out DIR [--format csv|sdtm|odm]   "
-     "(odm: DIR/<study>.odm.xml)"},
+     "kipctl sessions export --study S --out DIR [--format csv|sdtm|odm|fhir]"
+     "   (odm: DIR/<study>.odm.xml; fhir: DIR/<study>.fhir.json, an R4 Bundle)"},
     {"sessions create-study",
      "kipctl sessions create-study --study S --arms ID[:TITLE],ID[:TITLE] "
      "[--ratios 1,1]\n"

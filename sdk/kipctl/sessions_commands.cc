@@ -7,6 +7,7 @@
 #include <map>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "base/time_util.h"
 #include "google/protobuf/util/json_util.h"
@@ -150,13 +151,15 @@ int Export(const Args& args, SessionLogClient& sessions) {
   if (!args.Has("study") || !args.Has("out"))
     return InvalidInput("--study and --out are required");
   const std::string format = absl::AsciiStrToLower(args.Get("format", "csv"));
-  if (format != "csv" && format != "sdtm" && format != "odm")
-    return InvalidInput("--format: is not csv, sdtm or odm");
+  if (format != "csv" && format != "sdtm" && format != "odm" &&
+      format != "fhir")
+    return InvalidInput("--format: is not csv, sdtm, odm or fhir");
   sv1::ExportStudyRequest request;
   request.set_study_id(args.Get("study"));
-  request.set_format(format == "sdtm"  ? sv1::SDTM
-                     : format == "odm" ? sv1::ODM
-                                       : sv1::CSV_PER_EVENT_TYPE);
+  request.set_format(format == "sdtm"   ? sv1::SDTM
+                     : format == "odm"  ? sv1::ODM
+                     : format == "fhir" ? sv1::FHIR
+                                        : sv1::CSV_PER_EVENT_TYPE);
   kip::CallOptions call;
   call.timeout = absl::Minutes(10);
   std::map<std::string, std::string> tables;
@@ -171,9 +174,10 @@ int Export(const Args& args, SessionLogClient& sessions) {
   std::error_code ec;
   std::filesystem::create_directories(args.Get("out"), ec);
   for (const auto& [name, csv] : tables) {
-    // ODM comes as one table named "<study>.odm.xml".
-    const bool xml = name.size() > 4 && name.substr(name.size() - 4) == ".xml";
-    const std::string path = args.Get("out") + "/" + name + (xml ? "" : ".csv");
+    // ODM and FHIR come as one file each: "<study>.odm.xml",
+    // "<study>.fhir.json".
+    const bool whole = absl::EndsWith(name, ".xml") || absl::EndsWith(name, ".json");
+    const std::string path = args.Get("out") + "/" + name + (whole ? "" : ".csv");
     std::ofstream(path) << csv;
     std::printf("%s\n", path.c_str());
   }

@@ -8,6 +8,7 @@
 #include "base/status_macros.h"
 #include "clinical/dose_accounting.h"
 #include "services/sessions/log/export_tables.h"
+#include "services/sessions/log/fhir_export.h"
 #include "services/sessions/log/odm_export.h"
 #include "services/sessions/log/researcher_view.h"
 #include "services/sessions/store/row_codec.h"
@@ -297,9 +298,9 @@ absl::StatusOr<std::vector<ExportTable>> ExportStudyTables(
     EventLog& log, const v1::Study& study, v1::ExportFormat format,
     const ExportView& view) {
   if (format != v1::CSV_PER_EVENT_TYPE && format != v1::SDTM &&
-      format != v1::ODM) {
+      format != v1::ODM && format != v1::FHIR) {
     return absl::InvalidArgumentError(
-        "format: is required (CSV_PER_EVENT_TYPE, SDTM or ODM)");
+        "format: is required (CSV_PER_EVENT_TYPE, SDTM, ODM or FHIR)");
   }
   KIP_ASSIGN_OR_RETURN(records,
                        StudyRecords(log, study.id(), view.withhold_free_text));
@@ -307,6 +308,10 @@ absl::StatusOr<std::vector<ExportTable>> ExportStudyTables(
   if (format == v1::ODM) {
     KIP_ASSIGN_OR_RETURN(xml, OdmXml(study, records, absl::Now()));
     return std::vector<ExportTable>{{study.id() + ".odm.xml", std::move(xml)}};
+  }
+  if (format == v1::FHIR) {
+    return std::vector<ExportTable>{
+        {study.id() + ".fhir.json", FhirBundleJson(study, records, absl::Now())}};
   }
   std::vector<ExportTable> tables = format == v1::SDTM
                                         ? SdtmTables(study, records)
