@@ -335,6 +335,39 @@ TEST_F(ConcealmentTest, NoRpcShowsABlindedArmToDeviceClinicianOrResearcher) {
               absl::StrContains(pharmacy.messages.at(0), kNeedles[1]));
 }
 
+// ExportStudy above runs one format; every format (found from the enum, so a
+// new one is checked as soon as it exists) must conceal the arms as well.
+TEST_F(ConcealmentTest, EveryExportFormatConcealsTheArms) {
+  auto stub = sv1::SessionLogService::NewStub(
+      Channel("kip.sessions.v1.SessionLogService"));
+  const google::protobuf::EnumDescriptor* formats =
+      sv1::ExportFormat_descriptor();
+  int exported = 0;
+  for (int i = 0; i < formats->value_count(); ++i) {
+    const auto format =
+        static_cast<sv1::ExportFormat>(formats->value(i)->number());
+    if (format == sv1::EXPORT_FORMAT_UNSPECIFIED) continue;
+    sv1::ExportStudyRequest request;
+    request.set_study_id("C1");
+    request.set_format(format);
+    auto context = auth_.Context("researcher");
+    auto reader = stub->ExportStudy(context.get(), request);
+    std::string text;
+    sv1::ExportStudyResponse chunk;
+    while (reader->Read(&chunk)) absl::StrAppend(&text, chunk.csv_chunk());
+    const grpc::Status status = reader->Finish();
+    ASSERT_TRUE(status.ok())
+        << formats->value(i)->name() << ": " << status.error_message();
+    EXPECT_THAT(text, ::testing::HasSubstr("C1")) << formats->value(i)->name();
+    for (const char* needle : kNeedles) {
+      EXPECT_FALSE(absl::StrContains(text, needle))
+          << formats->value(i)->name() << " shows " << needle;
+    }
+    ++exported;
+  }
+  EXPECT_EQ(exported, 4);  // CSV, SDTM, ODM, FHIR
+}
+
 TEST_F(ConcealmentTest, GuessingAnArmGetsTheSameAnswerRightOrWrong) {
   auto sessions = sv1::SessionLogService::NewStub(
       Channel("kip.sessions.v1.SessionLogService"));
