@@ -30,6 +30,13 @@ ABSL_FLAG(std::string, mllp_host, "127.0.0.1",
 ABSL_FLAG(int, mllp_port, 2575, "MLLP port (0: any free port)");
 ABSL_FLAG(std::string, mllp_port_file, "",
           "if set, the bound MLLP port is written here once listening");
+ABSL_FLAG(std::string, mllp_tls_cert, "",
+          "PEM certificate (chain) of the MLLP listener; set: TLS only, "
+          "empty: plaintext behind the site's network policy");
+ABSL_FLAG(std::string, mllp_tls_key, "", "PEM private key of --mllp_tls_cert");
+ABSL_FLAG(std::string, mllp_client_ca, "",
+          "PEM CA whose certificates pump servers must present (mutual TLS); "
+          "empty: any client that completes the TLS handshake");
 ABSL_FLAG(int64_t, max_hl7_message_bytes, 1 << 20,
           "largest HL7 message accepted; larger ones are refused by name");
 ABSL_FLAG(std::string, sessions_address, "127.0.0.1:50052",
@@ -105,6 +112,16 @@ int main(int argc, char** argv) {
   mllp.port = absl::GetFlag(FLAGS_mllp_port);
   mllp.max_message_bytes =
       static_cast<size_t>(absl::GetFlag(FLAGS_max_hl7_message_bytes));
+  if (const std::string cert = absl::GetFlag(FLAGS_mllp_tls_cert);
+      !cert.empty() || !absl::GetFlag(FLAGS_mllp_tls_key).empty()) {
+    auto tls =
+        kip::gateway::MllpTls::Load(cert, absl::GetFlag(FLAGS_mllp_tls_key),
+                                    absl::GetFlag(FLAGS_mllp_client_ca));
+    if (!tls.ok()) return Fail(tls.status().ToString());
+    mllp.tls = *std::move(tls);
+  } else if (!absl::GetFlag(FLAGS_mllp_client_ca).empty()) {
+    return Fail("--mllp_client_ca needs --mllp_tls_cert and --mllp_tls_key");
+  }
   auto listener = kip::gateway::MllpServer::Start(
       mllp, [&](absl::string_view message) { return core.Handle(message); },
       [](const absl::Status& why) {
@@ -119,7 +136,8 @@ int main(int argc, char** argv) {
     std::ofstream(file + ".tmp") << (*listener)->port() << "\n";
     std::rename((file + ".tmp").c_str(), file.c_str());
   }
-  std::fprintf(stderr, "gateway_server: MLLP on %s:%d\n", mllp.host.c_str(),
+  std::fprintf(stderr, "gateway_server: MLLP%s on %s:%d\n",
+               mllp.tls ? " (TLS)" : "", mllp.host.c_str(),
                (*listener)->port());
   kip::gateway::OrderPorts orders{
       nullptr,   nullptr,   &sessions,

@@ -19,16 +19,6 @@ namespace {
 
 constexpr int kPollMillis = 200;  // how soon a connection notices Shutdown
 
-bool SendAll(int fd, absl::string_view bytes) {
-  while (!bytes.empty()) {
-    const ssize_t n = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    bytes.remove_prefix(static_cast<size_t>(n));
-  }
-  return true;
-}
-
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<MllpServer>> MllpServer::Start(
@@ -128,18 +118,35 @@ void MllpServer::AcceptLoop() {
 }
 
 void MllpServer::Serve(int fd, Connection* connection) {
+  absl::StatusOr<std::unique_ptr<MllpStream>> stream =
+      options_.tls == nullptr
+          ? PlainStream(fd)
+          : options_.tls->Accept(fd, options_.handshake_timeout);
+  if (!stream.ok()) {
+    std::fprintf(stderr, "gateway_server: %s\n",
+                 std::string(stream.status().message()).c_str());
+  } else {
+    Converse(**stream);
+  }
+  connection->done.store(true);
+}
+
+void MllpServer::Converse(MllpStream& stream) {
   hl7::MllpDeframer deframer(options_.max_message_bytes);
   absl::Time last_activity = absl::Now();
   char buffer[64 * 1024];
   while (!stopping_.load()) {
-    pollfd p{fd, POLLIN, 0};
-    const int ready = ::poll(&p, 1, kPollMillis);
-    if (ready == 0) {
-      if (absl::Now() - last_activity > options_.idle_timeout) break;
-      continue;
+    if (!stream.HasBuffered()) {
+      pollfd p{stream.fd(), POLLIN, 0};
+      const int ready = ::poll(&p, 1, kPollMillis);
+      if (ready == 0) {
+        if (absl::Now() - last_activity > options_.idle_timeout) break;
+        continue;
+      }
+      if (ready < 0 && errno == EINTR) continue;
+      if (ready < 0) break;
     }
-    if (ready < 0 && errno == EINTR) continue;
-    const ssize_t n = ready < 0 ? -1 : ::recv(fd, buffer, sizeof buffer, 0);
+    const ssize_t n = stream.Read(buffer, sizeof buffer);
     if (n <= 0) break;  // closed by the peer, or an error
     last_activity = absl::Now();
     deframer.Feed(absl::string_view(buffer, static_cast<size_t>(n)));
@@ -148,19 +155,17 @@ void MllpServer::Serve(int fd, Connection* connection) {
          open && next.status().code() != absl::StatusCode::kNotFound;
          next = deframer.Next()) {
       if (next.ok()) {
-        open = SendAll(fd, hl7::MllpFrame(handler_(*next)));
+        open = stream.WriteAll(hl7::MllpFrame(handler_(*next)));
       } else if (absl::StrContains(next.status().message(),
                                    "outside a frame")) {
         std::fprintf(stderr, "gateway_server: %s\n",
                      std::string(next.status().message()).c_str());
       } else {
-        open = SendAll(fd, hl7::MllpFrame(refusal_(next.status())));
+        open = stream.WriteAll(hl7::MllpFrame(refusal_(next.status())));
       }
     }
     if (!open) break;
   }
-  ::close(fd);
-  connection->done.store(true);
 }
 
 }  // namespace kip::gateway

@@ -3,8 +3,9 @@
 // connection before the next is read. A frame that is truncated or over the
 // size limit is answered with a reject and the connection kept; bytes
 // outside any frame are skipped and logged. One thread per connection (a
-// site has a handful of pump servers), at most `max_connections`. Plaintext:
-// a site puts it behind its network policy (TLS is not built yet).
+// site has a handful of pump servers), at most `max_connections`. TLS when
+// `tls` is set (mllp_stream.h); else plaintext behind the site's network
+// policy.
 #ifndef KIP_SERVICES_GATEWAY_MLLP_SERVER_H_
 #define KIP_SERVICES_GATEWAY_MLLP_SERVER_H_
 
@@ -19,6 +20,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "services/gateway/mllp_stream.h"
 
 namespace kip::gateway {
 
@@ -35,6 +37,8 @@ class MllpServer {
     size_t max_message_bytes = 1 << 20;
     int max_connections = 64;
     absl::Duration idle_timeout = absl::Minutes(10);
+    std::shared_ptr<MllpTls> tls;  // null: plaintext
+    absl::Duration handshake_timeout = absl::Seconds(10);
   };
 
   static absl::StatusOr<std::unique_ptr<MllpServer>> Start(
@@ -55,6 +59,8 @@ class MllpServer {
   };
   void AcceptLoop();
   void Serve(int fd, Connection* connection);
+  // Reads frames and answers each until the peer goes, idles or we stop.
+  void Converse(MllpStream& stream);
   // Joins the threads of connections that have ended.
   void Reap() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 

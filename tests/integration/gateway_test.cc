@@ -17,6 +17,7 @@
 #include "gmock/gmock.h"
 #include "kip/gateway/v1/gateway.grpc.pb.h"
 #include "kip/sessions/v1/sessions.grpc.pb.h"
+#include "services/common/testing/test_pki.h"
 #include "services/gateway/hl7/er7.h"
 #include "services/gateway/testing/pump_messages.h"
 #include "services/sessions/store/row_codec.h"
@@ -181,6 +182,52 @@ TEST_P(GatewayTest, AScriptedPumpSentTwiceArrivesOnceInOrder) {
   EXPECT_EQ(sessions::ToTimestamp(t0).seconds(),
             events[0].device_time().seconds());
   EXPECT_EQ(Quarantine("admin").messages_size(), 0);
+}
+
+TEST_P(GatewayTest, MutualTlsOnlyWhenTheGatewayHasACertificate) {
+  const testing::TestPki pki = testing::NewTestPki();
+  const testing::MllpTlsClientFiles pump_files = {
+      testing::WriteTempFile("mllp-ca.pem", pki.ca.cert_pem),
+      testing::WriteTempFile("pump-server.pem", pki.client.cert_pem),
+      testing::WriteTempFile("pump-server.key", pki.client.key_pem)};
+  gateway_args_.push_back(
+      "--mllp_tls_cert=" +
+      testing::WriteTempFile("gw.pem", pki.server.cert_pem));
+  gateway_args_.push_back("--mllp_tls_key=" +
+                          testing::WriteTempFile("gw.key", pki.server.key_pem));
+  gateway_args_.push_back("--mllp_client_ca=" + pump_files.ca_path);
+  gateway_.reset();
+  ASSERT_NO_FATAL_FAILURE(StartGateway());
+  const std::string session_id = StartPumpSession();
+  const absl::Time t0 = absl::Now() - absl::Minutes(5);
+
+  auto pump = testing::MllpClient::ConnectTls(mllp_port_, pump_files);
+  ASSERT_TRUE(pump.ok()) << pump.status();
+  EXPECT_EQ(AckCode(pump->Send(PumpEventMessage(
+                "T1", t0, {"START", "infusing", 12.25, 2}, "P1"))),
+            "AA");
+  // Plaintext, and TLS without a client certificate, get no answer.
+  auto plain = testing::MllpClient::Connect(mllp_port_);
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_FALSE(
+      plain->Send(PumpEventMessage("T2", t0, {"", "infusing", 17.5}, "P1"))
+          .ok());
+  auto anonymous =
+      testing::MllpClient::ConnectTls(mllp_port_, {pump_files.ca_path, "", ""});
+  if (anonymous.ok()) {
+    EXPECT_FALSE(
+        anonymous
+            ->Send(PumpEventMessage("T3", t0, {"", "infusing", 17.5}, "P1"))
+            .ok());
+  }
+  // The pump server's connection is unharmed; only its message landed.
+  EXPECT_EQ(AckCode(pump->Send(PumpEventMessage("T4", t0 + absl::Minutes(1),
+                                                {"STOP", "paused", 0}, "P1"))),
+            "AA");
+  const std::vector<sv1::Event> events = Events(session_id);
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_DOUBLE_EQ(events[0].infusion_started().rate_mg_per_h(), 24.5);
+  EXPECT_TRUE(events[1].has_infusion_paused());
 }
 
 TEST_P(GatewayTest, AnUnknownPumpIsKeptAndListedNeverDropped) {

@@ -3,6 +3,8 @@
 #ifndef KIP_TESTS_INTEGRATION_MLLP_CLIENT_H_
 #define KIP_TESTS_INTEGRATION_MLLP_CLIENT_H_
 
+#include <sys/types.h>
+
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -11,10 +13,26 @@
 
 namespace kip::testing {
 
+// What a pump server brings to a TLS listener: the CA it checks the gateway's
+// certificate with (for 127.0.0.1) and, for mutual TLS, its own certificate.
+struct MllpTlsClientFiles {
+  std::string ca_path;
+  std::string cert_path;  // empty: none presented
+  std::string key_path;
+};
+
 class MllpClient {
  public:
   static absl::StatusOr<MllpClient> Connect(int port);
-  MllpClient(MllpClient&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+  // The TLS handshake done (UNAVAILABLE, saying why, when it fails).
+  static absl::StatusOr<MllpClient> ConnectTls(int port,
+                                               const MllpTlsClientFiles& files);
+  MllpClient(MllpClient&& other) noexcept
+      : fd_(other.fd_), ssl_(other.ssl_), context_(other.context_) {
+    other.fd_ = -1;
+    other.ssl_ = nullptr;
+    other.context_ = nullptr;
+  }
   MllpClient& operator=(MllpClient&&) = delete;
   ~MllpClient();
 
@@ -28,7 +46,10 @@ class MllpClient {
 
  private:
   explicit MllpClient(int fd) : fd_(fd) {}
+  ssize_t Receive(char* buffer, size_t size);
   int fd_;
+  void* ssl_ = nullptr;      // SSL, when over TLS
+  void* context_ = nullptr;  // SSL_CTX
   std::string pending_;
 };
 
