@@ -1,15 +1,20 @@
 // The gateway's ports onto the sessions service, through the SDK with the
 // gateway's own token (a device of its site): the session a pump was running
 // at a time is its latest session started by then, within the lookback;
-// events go in with AppendEvents (atomic, idempotent by event id).
+// events go in with AppendEvents (atomic, idempotent by event id). Each
+// pump's session is kept once read, and later messages read only the
+// sessions started since and the events appended since.
 #ifndef KIP_SERVICES_GATEWAY_SESSIONS_PORT_H_
 #define KIP_SERVICES_GATEWAY_SESSIONS_PORT_H_
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "sdk/cpp/sessions_client.h"
 #include "services/gateway/core/order_flow.h"
@@ -35,12 +40,26 @@ class SdkSessions final : public SessionDirectory,
 
  private:
   CallOptions Call() const;
+  // The latest session of `device_id` started in [from, started_by].
+  absl::StatusOr<std::optional<kip::sessions::v1::InfusionSession>> Latest(
+      const std::string& device_id, absl::Time from, absl::Time started_by);
+  std::optional<kip::sessions::v1::GetSessionResponse> Known(
+      const std::string& device_id);
+  void Remember(const std::string& device_id,
+                const kip::sessions::v1::GetSessionResponse& session);
+
+  // A site has hundreds of pumps at most; past this the memory starts over.
+  static constexpr size_t kMaxKnownPumps = 4096;
 
   std::shared_ptr<SessionLogConnection> connection_;
   std::string bearer_token_;
   absl::Duration deadline_;
   absl::Duration lookback_;
   std::function<absl::Time()> clock_;
+  absl::Mutex mu_;
+  // Each pump's session with the events read so far, by device id.
+  std::map<std::string, kip::sessions::v1::GetSessionResponse> known_
+      ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace kip::gateway

@@ -182,7 +182,8 @@ grpc::ServerUnaryReactor* SessionLogServiceImpl::GetSession(
     grpc::CallbackServerContext* context, const v1::GetSessionRequest* request,
     v1::GetSessionResponse* response) {
   return guard_.Unary(context, "GetSession", [&](const Principal& caller) {
-    KIP_ASSIGN_OR_RETURN(session, log_.GetSession(request->session_id()));
+    KIP_ASSIGN_OR_RETURN(session, log_.GetSession(request->session_id(),
+                                                  request->after_sequence()));
     KIP_RETURN_IF_ERROR(SiteScope::CheckSite(
         caller, session.session().site_id(),
         absl::StrCat("session '", request->session_id(), "'")));

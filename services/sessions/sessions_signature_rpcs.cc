@@ -46,7 +46,7 @@ grpc::ServerUnaryReactor* SessionLogServiceImpl::SignRecords(
     const std::string signature_id = RandomUuid();
     std::vector<v1::Event> events;
     for (const std::string& session_id : session_ids) {
-      KIP_ASSIGN_OR_RETURN(rows, log_.store().SessionEvents(session_id));
+      KIP_ASSIGN_OR_RETURN(rows, log_.store().SessionEvents(session_id, 0));
       KIP_ASSIGN_OR_RETURN(event, SignatureEvent(caller, *request, session_id,
                                                  signature_id, rows, now));
       event.set_event_id(RandomUuid());

@@ -49,8 +49,9 @@ class EventLog {
   absl::StatusOr<std::vector<v1::Patient>> ListPatients(
       const std::string& study_id);
   absl::StatusOr<v1::InfusionSession> StartSession(v1::InfusionSession session);
+  // The session with its events after `after_sequence` (0: all of them).
   absl::StatusOr<v1::GetSessionResponse> GetSession(
-      const std::string& session_id);
+      const std::string& session_id, int64_t after_sequence = 0);
   // The session alone, without its events.
   absl::StatusOr<v1::InfusionSession> GetSessionHeader(
       const std::string& session_id);

@@ -70,13 +70,17 @@ absl::StatusOr<v1::ListStudiesResponse> EventLog::ListStudies(
 }
 
 absl::StatusOr<v1::GetSessionResponse> EventLog::GetSession(
-    const std::string& session_id) {
+    const std::string& session_id, int64_t after_sequence) {
+  if (after_sequence < 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "after_sequence: ", after_sequence, " is negative (0: every event)"));
+  }
   KIP_ASSIGN_OR_RETURN(session, store_->FindSession(session_id));
   if (!session.has_value()) {
     return absl::NotFoundError(
         absl::StrCat("session_id: no session '", session_id, "'"));
   }
-  KIP_ASSIGN_OR_RETURN(rows, store_->SessionEvents(session_id));
+  KIP_ASSIGN_OR_RETURN(rows, store_->SessionEvents(session_id, after_sequence));
   KIP_ASSIGN_OR_RETURN(events, ParseEvents(rows));
   v1::GetSessionResponse response;
   *response.mutable_session() = *session;
@@ -188,7 +192,7 @@ absl::StatusOr<v1::GetCumulativeDoseResponse> EventLog::CumulativeDose(
   while (true) {
     KIP_ASSIGN_OR_RETURN(sessions, store_->ListSessions(filter));
     for (const v1::InfusionSession& session : sessions) {
-      KIP_ASSIGN_OR_RETURN(rows, store_->SessionEvents(session.session_id()));
+      KIP_ASSIGN_OR_RETURN(rows, store_->SessionEvents(session.session_id(), 0));
       KIP_ASSIGN_OR_RETURN(events, ParseEvents(rows));
       const double weight_kg = patient.baseline_weight_kg();
       const absl::Time past = absl::InfinitePast();
@@ -224,7 +228,7 @@ absl::StatusOr<v1::VerifySessionResponse> EventLog::VerifySession(
     return absl::NotFoundError(
         absl::StrCat("session_id: no session '", session_id, "'"));
   }
-  KIP_ASSIGN_OR_RETURN(rows, store_->SessionEvents(session_id));
+  KIP_ASSIGN_OR_RETURN(rows, store_->SessionEvents(session_id, 0));
   ChainVerification chain =
       VerifyChain(rows, session->event_count(), session->head_hash_hex());
   v1::VerifySessionResponse response;

@@ -48,7 +48,7 @@ TEST_P(SignatureStoreTest, ATamperedSignedRowBreaksTheSignature) {
   const std::string session_id = SeedOneSession();
   ASSERT_TRUE(log_->Append({PainEvent(session_id, 7)}, "pump").ok());
   ASSERT_TRUE(log_->Append({PainEvent(session_id, 5)}, "pump").ok());
-  auto rows = log_->store().SessionEvents(session_id);
+  auto rows = log_->store().SessionEvents(session_id, 0);
   ASSERT_TRUE(rows.ok());
   const absl::Time now = absl::Now();
   const Principal signer{"clinician-1", Role::kClinician, "site-a",

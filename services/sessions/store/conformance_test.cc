@@ -276,6 +276,24 @@ TEST_P(ConformanceTest, ExportsCarryEveryEventTypeAndSdtmDomains) {
               HasSubstr("S1,DM,S1-P1,P1,site-a,F,40-49,ketamine"));
 }
 
+TEST_P(ConformanceTest, GetSessionAfterASequenceReadsOnlyTheNewEvents) {
+  const std::string session_id = SeedOneSession();
+  auto before = log_->GetSession(session_id);
+  ASSERT_TRUE(before.ok()) << before.status();
+  const int64_t seen = before->events_size();
+  for (int i = 0; i < 3; ++i)
+    ASSERT_TRUE(log_->Append({PainEvent(session_id, i)}, "p").ok());
+  auto after = log_->GetSession(session_id, seen);
+  ASSERT_TRUE(after.ok()) << after.status();
+  ASSERT_EQ(after->events_size(), 3);
+  EXPECT_EQ(after->events(0).session_sequence(), seen + 1);
+  EXPECT_EQ(after->events(2).session_sequence(), seen + 3);
+  EXPECT_EQ(after->session().event_count(), seen + 3);  // the header is whole
+  EXPECT_EQ(log_->GetSession(session_id, seen + 3)->events_size(), 0);
+  EXPECT_EQ(log_->GetSession(session_id, -1).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 TEST_P(ConformanceTest, CheckpointsAreSignedAndProofsVerify) {
   const std::string session_id = SeedOneSession();
   for (int i = 0; i < 5; ++i)

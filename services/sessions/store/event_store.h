@@ -130,9 +130,9 @@ class EventStore {
   virtual absl::StatusOr<std::vector<kip::sessions::v1::InfusionSession>>
   ListSessions(const SessionFilter& filter) = 0;
 
-  // A session's event rows by sequence.
+  // A session's event rows by sequence, those after `after_sequence` (0: all).
   virtual absl::StatusOr<std::vector<StoredEventRow>> SessionEvents(
-      const std::string& session_id) = 0;
+      const std::string& session_id, int64_t after_sequence) = 0;
   // Event rows by global index from `from_index`, optionally one study's.
   virtual absl::StatusOr<std::vector<StoredEventRow>> EventsFrom(
       int64_t from_index, const std::string& study_id, int limit) = 0;

@@ -152,11 +152,11 @@ class PostgresEventStore final : public EventStore {
   }
 
   absl::StatusOr<std::vector<StoredEventRow>> SessionEvents(
-      const std::string& session_id) override {
+      const std::string& session_id, int64_t after_sequence) override {
     return Events(absl::StrCat("SELECT ", kPgEventColumns,
-                               " FROM events WHERE session_id = $1 "
-                               "ORDER BY session_sequence"),
-                  {PgParam::Text(session_id)});
+                               " FROM events WHERE session_id = $1 AND "
+                               "session_sequence > $2 ORDER BY session_sequence"),
+                  {PgParam::Text(session_id), PgParam::Int(after_sequence)});
   }
 
   absl::StatusOr<std::vector<StoredEventRow>> EventsFrom(

@@ -183,11 +183,13 @@ class SqliteEventStore final : public EventStore {
   }
 
   absl::StatusOr<std::vector<StoredEventRow>> SessionEvents(
-      const std::string& session_id) override {
+      const std::string& session_id, int64_t after_sequence) override {
     return Events(absl::StrCat("SELECT ", kSqliteEventColumns,
-                               " FROM events WHERE session_id = ? "
-                               "ORDER BY session_sequence"),
-                  [&](SqliteStatement& s) { s.Bind(1, session_id); });
+                               " FROM events WHERE session_id = ? AND "
+                               "session_sequence > ? ORDER BY session_sequence"),
+                  [&](SqliteStatement& s) {
+                    s.Bind(1, session_id).Bind(2, after_sequence);
+                  });
   }
 
   absl::StatusOr<std::vector<StoredEventRow>> EventsFrom(
