@@ -230,6 +230,47 @@ TEST_P(GatewayTest, MutualTlsOnlyWhenTheGatewayHasACertificate) {
   EXPECT_TRUE(events[1].has_infusion_paused());
 }
 
+// The gateway keeps each pump's session between messages: a session started
+// later on the same pump (the next patient) still takes the pump's next
+// messages, and events another device logs meanwhile are seen.
+TEST_P(GatewayTest, ANewSessionOnThePumpTakesItsNextMessages) {
+  const std::string first = StartPumpSession();
+  auto pump = testing::MllpClient::Connect(mllp_port_);
+  ASSERT_TRUE(pump.ok()) << pump.status();
+  const absl::Time t0 = absl::Now() - absl::Minutes(50);
+  EXPECT_EQ(AckCode(pump->Send(PumpEventMessage(
+                "N1", t0, {"START", "infusing", 12.25, 2}, "P1"))),
+            "AA");
+  // The tablet stops the first infusion; the pump's next report is a new
+  // start, in the second session.
+  sv1::AppendEventsRequest stop;
+  sv1::Event* e = stop.add_events();
+  e->set_event_id(sessions::testing::NewUuid());
+  e->set_session_id(first);
+  *e->mutable_device_time() = sessions::ToTimestamp(t0 + absl::Minutes(5));
+  e->mutable_infusion_stopped();
+  sv1::AppendEventsResponse acks;
+  ASSERT_TRUE(
+      stub_->AppendEvents(auth_.Context("device").get(), stop, &acks).ok());
+  sv1::StartSessionRequest start;
+  *start.mutable_session() = sessions::testing::MakeSession("S1", "P1", "c2");
+  start.mutable_session()->set_device_id(kTestPump);
+  start.mutable_session()->set_concentration_mg_per_ml(2);
+  *start.mutable_session()->mutable_start_time() =
+      sessions::ToTimestamp(t0 + absl::Minutes(10));
+  sv1::StartSessionResponse started;
+  ASSERT_TRUE(
+      stub_->StartSession(auth_.Context("device").get(), start, &started).ok());
+  EXPECT_EQ(
+      AckCode(pump->Send(PumpEventMessage(
+          "N2", t0 + absl::Minutes(20), {"START", "infusing", 17.5, 2}, "P1"))),
+      "AA");
+  EXPECT_EQ(Events(first).size(), 2u);  // start, the tablet's stop
+  const std::vector<sv1::Event> second = Events(started.session().session_id());
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_DOUBLE_EQ(second[0].infusion_started().rate_mg_per_h(), 35);
+}
+
 TEST_P(GatewayTest, AnUnknownPumpIsKeptAndListedNeverDropped) {
   auto pump = testing::MllpClient::Connect(mllp_port_);
   ASSERT_TRUE(pump.ok()) << pump.status();
