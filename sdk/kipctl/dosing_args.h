@@ -1,6 +1,6 @@
-// The options `kipctl dosing plan|validate|titrate` share (the patient, the
-// care area) and the JSON of the weight a limit used, so the three commands
-// read and print them the same way.
+// The options `kipctl dosing plan|validate|titrate` and `kipctl gateway
+// order` share (the patient, the care area, the programme) and the verdict's
+// text and JSON, so the commands read and print them the same way.
 #ifndef KIP_SDK_KIPCTL_DOSING_ARGS_H_
 #define KIP_SDK_KIPCTL_DOSING_ARGS_H_
 
@@ -26,6 +26,16 @@ absl::StatusOr<kip::common::v1::CareArea> CareAreaFromArgs(const Args& args);
 nlohmann::json BoundWeightJson(const kip::dosing::v1::BoundWeight& weight);
 // "40.0 kg ACTUAL" for text output.
 std::string BoundWeightText(const kip::dosing::v1::BoundWeight& weight);
+
+// The programme options (protocol, patient, concentration, rate, duration,
+// bolus, care area, override) and the request they make; no session.
+const std::set<std::string>& ProgramOptions();
+absl::StatusOr<kip::dosing::v1::ValidateProgramRequest> ProgramFromArgs(
+    const Args& args);
+
+// A ValidateProgram verdict as JSON and as text lines.
+nlohmann::json VerdictJson(const kip::dosing::v1::ValidateProgramResponse& r);
+void PrintVerdict(const kip::dosing::v1::ValidateProgramResponse& response);
 
 }  // namespace kip::kipctl
 

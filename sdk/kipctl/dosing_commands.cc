@@ -128,91 +128,21 @@ int Plan(const std::vector<std::string>& argv, kip::DosingClient& client) {
 }
 
 int Validate(const std::vector<std::string>& argv, kip::DosingClient& client) {
-  auto args =
-      Args::Parse(argv,
-                  With({"protocol", "weight-kg", "concentration-mg-per-ml",
-                        "rate-mg-per-h", "duration-min", "care-area",
-                        "override-reason", "clinician", "height-cm", "sex",
-                        "weight-basis", "bolus-mg", "session-id", "course-id"}),
-                  {"json"});
+  std::set<std::string> options = ProgramOptions();
+  options.insert({"session-id", "course-id"});
+  auto args = Args::Parse(argv, With(options), {"json"});
   if (!args.ok()) return InvalidInput(args.status());
-  v1::ValidateProgramRequest request;
-  auto protocol = args->Required("protocol");
-  if (!protocol.ok()) return InvalidInput(protocol.status());
-  request.set_protocol_id(*protocol);
-  auto patient = PatientFromArgs(*args);
-  if (!patient.ok()) return InvalidInput(patient.status());
-  *request.mutable_patient() = *patient;
-  for (auto [option, setter] :
-       std::vector<std::pair<std::string, std::function<void(double)>>>{
-           {"concentration-mg-per-ml",
-            [&](double v) { request.set_concentration_mg_per_ml(v); }},
-           {"rate-mg-per-h",
-            [&](double v) { request.mutable_program()->set_rate_mg_per_h(v); }},
-           {"duration-min", [&](double v) {
-              request.mutable_program()->set_duration_min(v);
-            }}}) {
-    auto value = args->Number(option);
-    if (!value.ok()) return InvalidInput(value.status());
-    setter(*value);
-  }
-  auto bolus = args->NumberOr("bolus-mg", 0);
-  if (!bolus.ok()) return InvalidInput(bolus.status());
-  request.mutable_program()->set_bolus_mg(*bolus);
-  auto area = CareAreaFromArgs(*args);
-  if (!area.ok()) return InvalidInput(area.status());
-  request.set_care_area(*area);
-  if (args->Has("override-reason") != args->Has("clinician")) {
-    return InvalidInput(absl::InvalidArgumentError(
-        "--override-reason and --clinician: an override needs both"));
-  }
-  if (args->Has("override-reason")) {
-    request.mutable_override()->set_reason_text(args->Get("override-reason"));
-    request.mutable_override()->set_clinician_id(args->Get("clinician"));
-  }
-  request.set_session_id(args->Get("session-id"));
-  request.set_course_id(args->Get("course-id"));
-  absl::StatusOr<v1::ValidateProgramResponse> response_or =
-      client.ValidateProgram(request);
-  if (!response_or.ok()) return CallFailed(response_or.status());
-  const v1::ValidateProgramResponse& response = *response_or;
+  absl::StatusOr<v1::ValidateProgramRequest> request = ProgramFromArgs(*args);
+  if (!request.ok()) return InvalidInput(request.status());
+  request->set_session_id(args->Get("session-id"));
+  request->set_course_id(args->Get("course-id"));
+  absl::StatusOr<v1::ValidateProgramResponse> response =
+      client.ValidateProgram(*request);
+  if (!response.ok()) return CallFailed(response.status());
   if (args->Has("json")) {
-    json out = {
-        {"verdict", v1::Verdict_Name(response.verdict())},
-        {"violations", json::array()},
-        {"approved", response.approved()},
-        {"dosing_weight_kg", response.dosing_weight_kg()},
-        {"rate_mg_per_kg_per_h", response.rate_mg_per_kg_per_h()},
-        {"rate_ml_per_h", response.rate_ml_per_h()},
-        {"rate_ml_per_h_exact", response.rate_ml_per_h_exact()},
-        {"library_version", response.library().version()},
-        {"library_hash", response.library().content_sha256()},
-        {"hard_limit_weight", BoundWeightJson(response.hard_limit_weight())}};
-    for (const auto& v : response.violations()) {
-      json violation = {{"severity", v1::Severity_Name(v.severity())},
-                        {"limit", v.limit()},
-                        {"value", v.value()},
-                        {"bound", v.bound()},
-                        {"unit", v.unit()},
-                        {"ihe_pcd_code", v.ihe_pcd_code()}};
-      if (v.has_weight()) violation["weight"] = BoundWeightJson(v.weight());
-      out["violations"].push_back(violation);
-    }
-    std::cout << out.dump(2) << "\n";
-    return 0;
-  }
-  std::printf("%s%s: %.3f mg/kg/h, %.1f mL/h (exact %.4f)\n",
-              v1::Verdict_Name(response.verdict()).c_str(),
-              response.approved() ? " (approved)" : " (not approved)",
-              response.rate_mg_per_kg_per_h(), response.rate_ml_per_h(),
-              response.rate_ml_per_h_exact());
-  for (const auto& v : response.violations()) {
-    std::printf(
-        "  %s %s: %g %s, bound %g%s\n", v1::Severity_Name(v.severity()).c_str(),
-        v.limit().c_str(), v.value(), v.unit().c_str(), v.bound(),
-        v.has_weight()
-            ? absl::StrCat(" (on ", BoundWeightText(v.weight()), ")").c_str()
-            : "");
+    std::cout << VerdictJson(*response).dump(2) << "\n";
+  } else {
+    PrintVerdict(*response);
   }
   return 0;
 }

@@ -2,10 +2,13 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
+#include "nlohmann/json.hpp"
 #include "sdk/kipctl/args.h"
+#include "sdk/kipctl/dosing_args.h"
 #include "sdk/kipctl/exit_status.h"
 #include "sdk/kipctl/proto_json.h"
 
@@ -44,17 +47,67 @@ int Quarantine(const Args& args, GatewayClient& gateway) {
   return 0;
 }
 
+// Exit 0 when the pump server accepted the order, 1 when it refused it or
+// did not answer; a programme dosing refuses is FAILED_PRECONDITION (exit 2)
+// and nothing was sent.
+int Order(const Args& args, GatewayClient& gateway) {
+  gv1::SendOrderRequest request;
+  auto session = args.Required("session");
+  if (!session.ok())
+    return InvalidInput(std::string(session.status().message()));
+  request.set_session_id(*session);
+  auto program = ProgramFromArgs(args);
+  if (!program.ok())
+    return InvalidInput(std::string(program.status().message()));
+  *request.mutable_program() = *std::move(program);
+  auto sent = gateway.SendOrder(request);
+  if (!sent.ok()) return CallFailed(sent.status());
+  const kip::sessions::v1::PumpOrder& order = sent->order();
+  const bool accepted = order.commit_ack() == "CA" &&
+                        order.application_ack() != "AE" &&
+                        order.application_ack() != "AR";
+  if (args.Has("json")) {
+    absl::StatusOr<std::string> order_json = ProtoJson(order);
+    if (!order_json.ok()) return CallFailed(order_json.status());
+    nlohmann::json out = {{"verdict", VerdictJson(sent->verdict())},
+                          {"order", nlohmann::json::parse(*order_json)},
+                          {"accepted", accepted}};
+    std::printf("%s\n", out.dump(2).c_str());
+    return accepted ? 0 : 1;
+  }
+  PrintVerdict(sent->verdict());
+  std::printf(
+      "order %s to pump %s: %.2f mL/h (%.2f mg/h at %g mg/mL), %g mL\n"
+      "pump server: %s%s%s%s\n",
+      order.order_id().c_str(), order.device_id().c_str(),
+      order.rate_ml_per_h(), order.rate_mg_per_h(),
+      order.concentration_mg_per_ml(), order.volume_ml(),
+      order.commit_ack().empty() ? "no answer" : order.commit_ack().c_str(),
+      order.application_ack().empty() ? "" : ", ",
+      order.application_ack().c_str(),
+      order.pump_server_error().empty()
+          ? ""
+          : absl::StrCat(" (", order.pump_server_error(), ")").c_str());
+  return accepted ? 0 : 1;
+}
+
 }  // namespace
 
 int RunGatewayCommand(const std::string& command,
                       const std::vector<std::string>& argv,
                       const kip::ConnectionOptions& options) {
-  auto args = Args::Parse(argv, {"device"}, {"json", "messages"});
+  std::set<std::string> valued = {"device"};
+  if (command == "order") {
+    valued = ProgramOptions();
+    valued.insert("session");
+  }
+  auto args = Args::Parse(argv, valued, {"json", "messages"});
   if (!args.ok()) return InvalidInput(std::string(args.status().message()));
   GatewayClient gateway(MakeGatewayConnection(options));
   if (command == "quarantine") return Quarantine(*args, gateway);
-  return InvalidInput(
-      absl::StrCat("gateway ", command, ": unknown command (quarantine)"));
+  if (command == "order") return Order(*args, gateway);
+  return InvalidInput(absl::StrCat("gateway ", command,
+                                   ": unknown command (quarantine, order)"));
 }
 
 }  // namespace kip::kipctl

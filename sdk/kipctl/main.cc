@@ -71,7 +71,8 @@ const std::map<std::string, std::string> kUsage = {
      "kipctl sessions verify --session ID [--json]   (exit 1 if tampered)"},
     {"sessions export",
      "kipctl sessions export --study S --out DIR [--format csv|sdtm|odm|fhir]"
-     "   (odm: DIR/<study>.odm.xml; fhir: DIR/<study>.fhir.json, an R4 Bundle)"},
+     "   (odm: DIR/<study>.odm.xml; fhir: DIR/<study>.fhir.json, an R4 "
+     "Bundle)"},
     {"sessions create-study",
      "kipctl sessions create-study --study S --arms ID[:TITLE],ID[:TITLE] "
      "[--ratios 1,1]\n"
@@ -104,6 +105,14 @@ const std::map<std::string, std::string> kUsage = {
     {"gateway quarantine",
      "kipctl gateway quarantine [--device EUI64] [--messages] [--json]   "
      "(pump messages the gateway kept for review)"},
+    {"gateway order",
+     "kipctl gateway order --session S --protocol P --weight-kg W "
+     "--concentration-mg-per-ml C\n"
+     "    --rate-mg-per-h R --duration-min D [--bolus-mg B] [--care-area A] "
+     "[--override-reason T --clinician ID] [--json]\n"
+     "    (a verified order: dosing checks the programme against the session; "
+     "only an approved one goes to the pump; exit 1 if the pump server "
+     "refuses it)"},
     {"safety cqi",
      "kipctl safety cqi --study S [--from YYYY-MM] [--to YYYY-MM] [--svg "
      "FILE] [--json]\n"

@@ -431,6 +431,30 @@ TEST_P(GatewayTest, OnlyAnApprovedProgrammeIsSentToThePump) {
     if (e.has_drug_library_alert()) logged.push_back("alert");
   }
   EXPECT_THAT(logged, ::testing::ElementsAre("AA", "alert", "AR"));
+
+  // The same through kipctl: the refusal names the server's reason (exit 1),
+  // an approved and accepted order exits 0, a refused programme 2.
+  const std::string kipctl = absl::StrCat(
+      "sdk/kipctl/kipctl --gateway=", gateway_->address(),
+      " --token=", auth_.Token("clinician"), " gateway order --session ",
+      session_id,
+      " --protocol bosma-2018 --weight-kg 70 --concentration-mg-per-ml 2 "
+      "--duration-min 60 --rate-mg-per-h ");
+  testing::CliRun cli = testing::RunCli(kipctl + "35");
+  EXPECT_EQ(cli.exit_status, 1) << cli.err;
+  EXPECT_THAT(cli.out, HasSubstr("Unable to match medication to drug library"));
+  pump_server_->Answer("AA", "");
+  cli = testing::RunCli(kipctl + "35 --json");
+  EXPECT_EQ(cli.exit_status, 0) << cli.err;
+  EXPECT_THAT(cli.out, HasSubstr("\"accepted\": true"));
+  cli = testing::RunCli(kipctl + "35");
+  EXPECT_EQ(cli.exit_status, 0) << cli.err;
+  EXPECT_THAT(cli.out, HasSubstr("17.50 mL/h (35.00 mg/h at 2 mg/mL)"));
+  EXPECT_THAT(cli.out, HasSubstr("pump server: CA, AA"));
+  cli = testing::RunCli(kipctl + "150");
+  EXPECT_EQ(cli.exit_status, 2);
+  EXPECT_THAT(cli.err, HasSubstr("nothing was sent"));
+  EXPECT_EQ(pump_server_->Orders().size(), 5u);  // 2 above, 3 here
   // Only clinicians program pumps.
   gv1::SendOrderRequest request;
   request.set_session_id(session_id);
