@@ -12,6 +12,7 @@
 #include "kip/sessions/v1/sessions.grpc.pb.h"
 #include "tests/integration/server_process.h"
 #include "tests/integration/test_auth.h"
+#include "tests/testing/fhir_validation.h"
 
 namespace kip {
 namespace {
@@ -99,6 +100,10 @@ TEST(PumpSimTest, RunsATrialThroughTheOutboxAndPoolsIt) {
   EXPECT_NE(text.find("first session's signature: VALID"), std::string::npos)
       << text;
   EXPECT_NE(text.find("RCT-7.odm.xml"), std::string::npos) << text;
+  EXPECT_NE(text.find("HL7 FHIR R4 bundle: "), std::string::npos) << text;
+  const absl::Status fhir_valid =
+      testing::ValidateFhirFiles({dir + "/demo/RCT-7.fhir.json"});
+  EXPECT_TRUE(fhir_valid.ok()) << fhir_valid;
   EXPECT_NE(text.find("deviations: "), std::string::npos) << text;
   EXPECT_NE(text.find("RCT-7"), std::string::npos) << text;
   EXPECT_EQ(count_sessions(), 6 * 5);  // bosma-2018: 5 daily sessions

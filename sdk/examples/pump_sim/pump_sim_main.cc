@@ -20,6 +20,7 @@
 #include "kip/analytics/v1/analytics.grpc.pb.h"
 #include "sdk/cpp/clients.h"
 #include "sdk/cpp/session_logger.h"
+#include "sdk/examples/common/demo_calls.h"
 #include "sdk/examples/pump_sim/cqi_table.h"
 #include "sdk/examples/pump_sim/dose_response.h"
 #include "sdk/examples/pump_sim/trial_close.h"
@@ -56,23 +57,11 @@ namespace dv1 = kip::dosing::v1;
 namespace sv1 = kip::sessions::v1;
 namespace av1 = kip::analytics::v1;
 
+using kip::examples::OrDie;
+
 kip::ConnectionOptions Options(const std::string& target,
                                const std::string& token) {
-  kip::ConnectionOptions o;
-  o.target = target;
-  o.bearer_token = token;
-  o.default_deadline = absl::Seconds(20);
-  return o;
-}
-
-template <typename T>
-T OrDie(absl::StatusOr<T> value, const char* what) {
-  if (!value.ok()) {
-    std::fprintf(stderr, "pump_sim: %s: %s\n", what,
-                 value.status().ToString().c_str());
-    std::exit(1);
-  }
-  return *std::move(value);
+  return kip::examples::DemoConnection(target, token);
 }
 
 struct Simulator {

@@ -3,9 +3,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "sdk/cpp/sessions_client.h"
+#include "sdk/examples/common/demo_calls.h"
 
 namespace kip::demo {
 
@@ -13,31 +15,18 @@ namespace {
 
 namespace sv1 = kip::sessions::v1;
 
-template <typename T>
-T OrExit(absl::StatusOr<T> value, const char* what) {
-  if (!value.ok()) {
-    std::fprintf(stderr, "pump_sim: %s: %s\n", what,
-                 value.status().ToString().c_str());
-    std::exit(1);
-  }
-  return *std::move(value);
-}
-
 kip::SessionLogClient Client(const std::string& address,
                              const std::string& token) {
-  kip::ConnectionOptions options;
-  options.target = address;
-  options.bearer_token = token;
-  options.default_deadline = absl::Seconds(30);
-  return kip::SessionLogClient(kip::MakeSessionLogConnection(options));
+  return kip::SessionLogClient(kip::MakeSessionLogConnection(
+      kip::examples::DemoConnection(address, token, absl::Seconds(30))));
 }
 
 void PrintSafetyReports(kip::SessionLogClient& sessions,
                         const std::string& study_id) {
   sv1::ListSafetyReportsRequest request;
   request.set_study_id(study_id);
-  const auto reports =
-      OrExit(sessions.ListSafetyReports(request), "ListSafetyReports");
+  const auto reports = kip::examples::OrDie(sessions.ListSafetyReports(request),
+                                            "ListSafetyReports");
   std::printf("safety: %d serious adverse event(s)\n", reports.reports_size());
   for (const sv1::SafetyReport& r : reports.reports()) {
     for (const sv1::ReportClock& c : r.clocks()) {
@@ -78,11 +67,11 @@ void SignFirstCasebook(kip::SessionLogClient& investigator,
   sign.set_meaning(sv1::APPROVED);
   sign.set_printed_name("Dr Demo Investigator");
   const auto signed_records =
-      OrExit(investigator.SignRecords(sign), "SignRecords");
+      kip::examples::OrDie(investigator.SignRecords(sign), "SignRecords");
   sv1::VerifySessionRequest verify;
   verify.set_session_id(signed_records.signature_events(0).session_id());
   const auto verified =
-      OrExit(investigator.VerifySession(verify), "VerifySession");
+      kip::examples::OrDie(investigator.VerifySession(verify), "VerifySession");
   std::printf(
       "casebook of P001 signed (%s, %d sessions); first session's "
       "signature: %s\n",
@@ -94,16 +83,20 @@ void SignFirstCasebook(kip::SessionLogClient& investigator,
           : "missing");
 }
 
-void ExportOdm(kip::SessionLogClient& admin, const std::string& study_id,
-               const std::string& out_dir) {
+// The study exported in `format` by the admin, written whole under
+// `out_dir`; returns its path and size.
+std::pair<std::string, size_t> Export(kip::SessionLogClient& admin,
+                                      const std::string& study_id,
+                                      sv1::ExportFormat format,
+                                      const std::string& out_dir) {
   sv1::ExportStudyRequest request;
   request.set_study_id(study_id);
-  request.set_format(sv1::ODM);
-  std::string xml, name;
+  request.set_format(format);
+  std::string bytes, name;
   const absl::Status status =
       admin.ExportStudy(request, [&](const sv1::ExportStudyResponse& chunk) {
         name = chunk.table_name();
-        xml += chunk.csv_chunk();
+        bytes += chunk.csv_chunk();
         return true;
       });
   if (!status.ok()) {
@@ -112,8 +105,8 @@ void ExportOdm(kip::SessionLogClient& admin, const std::string& study_id,
     std::exit(1);
   }
   const std::string path = out_dir + "/" + name;
-  std::ofstream(path) << xml;
-  std::printf("CDISC ODM 1.3.2: %s (%zu bytes)\n", path.c_str(), xml.size());
+  std::ofstream(path) << bytes;
+  return {path, bytes.size()};
 }
 
 }  // namespace
@@ -128,7 +121,10 @@ void CloseTrial(const std::string& study_id, const std::string& out_dir,
   PrintSafetyReports(investigator, study_id);
   PrintDeviations(investigator, study_id);
   SignFirstCasebook(investigator, study_id);
-  ExportOdm(admin, study_id, out_dir);
+  const auto [odm, odm_bytes] = Export(admin, study_id, sv1::ODM, out_dir);
+  std::printf("CDISC ODM 1.3.2: %s (%zu bytes)\n", odm.c_str(), odm_bytes);
+  const auto [fhir, fhir_bytes] = Export(admin, study_id, sv1::FHIR, out_dir);
+  std::printf("HL7 FHIR R4 bundle: %s (%zu bytes)\n", fhir.c_str(), fhir_bytes);
 }
 
 }  // namespace kip::demo

@@ -19,6 +19,7 @@
 #include "base/time_util.h"
 #include "base/uuid.h"
 #include "sdk/cpp/clients.h"
+#include "sdk/examples/common/demo_calls.h"
 #include "services/gateway/hl7/er7.h"
 #include "services/gateway/hl7/mllp.h"
 #include "services/gateway/testing/pump_messages.h"
@@ -39,23 +40,11 @@ namespace {
 namespace sv1 = kip::sessions::v1;
 using kip::gateway::testing::PumpObservation;
 
-template <typename T>
-T OrDie(absl::StatusOr<T> value, const char* what) {
-  if (!value.ok()) {
-    std::fprintf(stderr, "pump_replay: %s: %s\n", what,
-                 value.status().ToString().c_str());
-    std::exit(1);
-  }
-  return *std::move(value);
-}
+using kip::examples::OrDie;
 
 kip::ConnectionOptions Options(const std::string& target,
                                const std::string& token) {
-  kip::ConnectionOptions o;
-  o.target = target;
-  o.bearer_token = token;
-  o.default_deadline = absl::Seconds(20);
-  return o;
+  return kip::examples::DemoConnection(target, token);
 }
 
 // One MLLP round trip: the ACK's MSA-1 and, if any, its ERR text.
