@@ -24,6 +24,7 @@
 #include "sdk/examples/pump_sim/cqi_table.h"
 #include "sdk/examples/pump_sim/dose_response.h"
 #include "sdk/examples/pump_sim/trial_close.h"
+#include "sdk/examples/pump_sim/trial_run.h"
 
 ABSL_FLAG(std::string, dosing, "127.0.0.1:50051", "dosing service");
 ABSL_FLAG(std::string, sessions, "127.0.0.1:50052", "sessions service");
@@ -62,286 +63,6 @@ using kip::examples::OrDie;
 kip::ConnectionOptions Options(const std::string& target,
                                const std::string& token) {
   return kip::examples::DemoConnection(target, token);
-}
-
-struct Simulator {
-  std::mt19937 rng;
-  double Uniform(double lo, double hi) {
-    return std::uniform_real_distribution<double>(lo, hi)(rng);
-  }
-  bool Chance(double p) { return Uniform(0, 1) < p; }
-};
-
-// Runs every patient's course through the pump's SessionLogger and waits
-// until the outbox has delivered it all.
-// A nurse's decimal slip (ten times the planned rate) caught by the drug
-// library at `programmed`: the dosing service refuses the program and logs the
-// alert in the session (which must be on the server first: flush the outbox).
-// The drug-library quality report counts it.
-void Mistype(dv1::ValidateProgramRequest check, absl::Time programmed,
-             const std::string& session_id, kip::SessionLogger& logger,
-             kip::DosingClient& dosing) {
-  if (absl::Status flushed = logger.Flush(absl::Now() + absl::Seconds(30));
-      !flushed.ok()) {
-    std::fprintf(stderr, "pump_sim: Flush: %s\n", flushed.ToString().c_str());
-    std::exit(1);
-  }
-  check.set_session_id(session_id);
-  *check.mutable_as_of() = kip::ProtoFromTime(programmed);
-  const double typed = 10 * check.program().rate_mg_per_h();
-  check.mutable_program()->set_rate_mg_per_h(typed);
-  const auto verdict = OrDie(dosing.ValidateProgram(check), "ValidateProgram");
-  if (verdict.approved()) {
-    std::fprintf(stderr, "pump_sim: a tenfold rate was approved\n");
-    std::exit(1);
-  }
-  std::printf("  %.0f mg/h typed (decimal slip): %s, refused and logged\n",
-              typed, dv1::Verdict_Name(verdict.verdict()).c_str());
-}
-
-void LogTrial(const std::string& study_id, const std::string& out_dir,
-              Simulator& sim, kip::DosingClient& dosing,
-              kip::SessionLogClient& clinician,
-              kip::SessionLogClient& pharmacy) {
-  // The pump's outbox. The first third of the trial is logged with the
-  // network down (an unreachable target); the outbox keeps it until the
-  // pump reconnects.
-  const std::string outbox = out_dir + "/pump-outbox.db";
-  std::filesystem::remove(outbox);
-  kip::SessionLoggerOptions logger_options;
-  logger_options.outbox_path = outbox;
-  logger_options.max_backoff = absl::Milliseconds(200);
-  auto offline =
-      OrDie(kip::SessionLogger::Create(
-                logger_options,
-                kip::MakeSessionLogConnection(
-                    Options("127.0.0.1:1", absl::GetFlag(FLAGS_device_token)))),
-            "SessionLogger");
-  std::unique_ptr<kip::SessionLogger> logger = std::move(offline);
-  bool online = false;
-
-  const int patients = absl::GetFlag(FLAGS_patients);
-  const absl::Time course_start = absl::Now() - absl::Hours(24 * 40);
-  int64_t events = 0;
-  for (int p = 0; p < patients; ++p) {
-    if (!online && p >= patients / 3) {
-      logger.reset();  // the pump restarts with the network back
-      logger =
-          OrDie(kip::SessionLogger::Create(
-                    logger_options, kip::MakeSessionLogConnection(Options(
-                                        absl::GetFlag(FLAGS_sessions),
-                                        absl::GetFlag(FLAGS_device_token)))),
-                "SessionLogger");
-      online = true;
-      std::printf(
-          "network back after %d patients: %ld records waiting in the outbox\n",
-          p, static_cast<long>(logger->PendingCount()));
-    }
-    sv1::EnrollPatientRequest enroll;
-    sv1::Patient* patient = enroll.mutable_patient();
-    patient->set_study_id(study_id);
-    patient->set_patient_id(absl::StrFormat("P%03d", p + 1));
-    patient->set_site_id(absl::GetFlag(FLAGS_site));
-    patient->set_baseline_weight_kg(std::round(sim.Uniform(55, 100)));
-    patient->set_height_cm(std::round(sim.Uniform(155, 190)));
-    patient->set_sex(sim.Chance(0.6) ? kip::common::v1::FEMALE
-                                     : kip::common::v1::MALE);
-    patient->set_age_band("40-49");
-    patient->set_condition(sv1::NEUROPATHIC);
-    const double baseline = std::round(sim.Uniform(6, 9) * 10) / 10;
-    patient->set_baseline_pain_nrs(baseline);
-    patient->set_temporal_summation_nrs(std::round(sim.Uniform(0, 4) * 10) /
-                                        10);
-    patient->set_conditioned_pain_modulation_nrs(
-        std::round(sim.Uniform(-2, 2) * 10) / 10);
-    // KIP allocates; the clinician sees the kit code, the pharmacy the arm
-    // it prepares (the simulated patient responds to what is in the bag).
-    const sv1::Patient enrolled =
-        OrDie(clinician.EnrollPatient(enroll), "EnrollPatient").patient();
-    sv1::GetPatientRequest kit;
-    kit.set_study_id(study_id);
-    kit.set_patient_id(enrolled.patient_id());
-    const bool ketamine =
-        OrDie(pharmacy.GetPatient(kit), "GetPatient (pharmacy)")
-            .patient()
-            .arm_id() == "ketamine";
-    if (p < 2) {
-      std::printf("%s enrolled: kit %s, clinician sees %s\n",
-                  enrolled.patient_id().c_str(), enrolled.kit_code().c_str(),
-                  enrolled.arm_withheld() ? "no arm (blinded)"
-                                          : enrolled.arm_id().c_str());
-    }
-
-    dv1::PlanCourseRequest plan_request;
-    plan_request.set_protocol_id("bosma-2018");
-    plan_request.mutable_patient()->set_weight_kg(
-        patient->baseline_weight_kg());
-    plan_request.set_concentration_mg_per_ml(1);
-    plan_request.set_care_area(kip::common::v1::OUTPATIENT_PAIN);
-    const dv1::PlanCourseResponse plan =
-        OrDie(dosing.PlanCourse(plan_request), "PlanCourse");
-
-    // Simulated response: ketamine lowers pain more (synthetic, seeded).
-    const double relief =
-        ketamine ? sim.Uniform(0.15, 0.55) : sim.Uniform(0.0, 0.25);
-    double pain = baseline;
-    for (int s = 0; s < plan.sessions_size(); ++s) {
-      const dv1::PlannedSession& planned = plan.sessions(s);
-      const absl::Time start = course_start + absl::Hours(24 * s);
-      sv1::InfusionSession session;
-      session.set_study_id(study_id);
-      session.set_patient_id(patient->patient_id());
-      session.set_protocol_id("bosma-2018");
-      session.set_protocol_version(plan.library().version());
-      session.set_device_id("pump-sim");
-      session.set_course_day(planned.day());
-      session.set_course_id(absl::StrCat(patient->patient_id(), "-course"));
-      *session.mutable_start_time() = kip::ProtoFromTime(start);
-      const std::string session_id = OrDie(logger->Start(session), "Start");
-      auto log = [&](absl::Duration at, auto fill) {
-        sv1::Event e;
-        e.set_session_id(session_id);
-        *e.mutable_device_time() = kip::ProtoFromTime(start + at);
-        fill(e);
-        OrDie(logger->Log(e), "Log");
-        ++events;
-      };
-      if (s == 0) {
-        log(absl::ZeroDuration(), [&](sv1::Event& e) {
-          e.mutable_pain_score()->set_nrs(baseline);
-          e.mutable_pain_score()->set_timepoint(sv1::BASELINE);
-        });
-      }
-      double rate = planned.steps(0).rate_mg_per_h();
-      if (ketamine) {
-        dv1::ValidateProgramRequest check;
-        check.set_protocol_id("bosma-2018");
-        check.mutable_patient()->set_weight_kg(patient->baseline_weight_kg());
-        check.set_concentration_mg_per_ml(1);
-        check.set_care_area(kip::common::v1::OUTPATIENT_PAIN);
-        check.mutable_program()->set_rate_mg_per_h(rate);
-        check.mutable_program()->set_duration_min(planned.duration_min());
-        const auto verdict =
-            OrDie(dosing.ValidateProgram(check), "ValidateProgram");
-        if (!verdict.approved()) {
-          std::fprintf(stderr, "pump_sim: the planned rate was not approved\n");
-          std::exit(1);
-        }
-        if (online && sim.Chance(0.15)) {
-          Mistype(check, start + absl::Minutes(1), session_id, *logger, dosing);
-        }
-        log(absl::Minutes(1), [&](sv1::Event& e) {
-          e.mutable_infusion_started()->set_care_area(
-              kip::common::v1::OUTPATIENT_PAIN);
-          e.mutable_infusion_started()->set_rate_mg_per_h(rate);
-          e.mutable_infusion_started()->set_rate_mg_per_kg_per_h(
-              rate / patient->baseline_weight_kg());
-          e.mutable_infusion_started()->set_rate_ml_per_h(
-              verdict.rate_ml_per_h());
-          e.mutable_infusion_started()->set_concentration_mg_per_ml(1);
-        });
-      } else {
-        log(absl::Minutes(1), [](sv1::Event& e) {
-          e.mutable_note()->set_text("placebo (saline) infusion started");
-        });
-      }
-      for (int hour = 1; hour * 60 < planned.duration_min(); ++hour) {
-        log(absl::Hours(hour), [&](sv1::Event& e) {
-          e.mutable_vital_signs()->set_spo2_percent(
-              std::round(sim.Uniform(94, 99)));
-          e.mutable_vital_signs()->set_heart_rate_per_min(
-              std::round(sim.Uniform(60, 95)));
-          e.mutable_vital_signs()->set_systolic_bp_mmhg(
-              std::round(sim.Uniform(110, 145)));
-        });
-        if (p == 2 && s == 0 && hour == 3) {
-          // One serious adverse event (synthetic): the site learns of it
-          // when the event reaches the server, which starts its clocks.
-          log(absl::Hours(hour) + absl::Minutes(1), [](sv1::Event& e) {
-            sv1::SideEffect* x = e.mutable_side_effect();
-            x->set_type(sv1::HYPERTENSION);
-            x->set_severity(sv1::SEVERE);
-            x->add_seriousness_criteria(sv1::HOSPITALISATION);
-            x->set_causality(sv1::POSSIBLE);
-            x->set_expectedness(sv1::EXPECTED);
-            x->set_action_taken("infusion stopped; admitted for observation");
-          });
-        }
-        if (ketamine && hour == 2 && sim.Chance(0.3)) {
-          // Nausea: ask dosing what to do, and log what the pump did.
-          log(absl::Hours(hour) + absl::Minutes(5), [](sv1::Event& e) {
-            e.mutable_side_effect()->set_type(sv1::NAUSEA);
-            e.mutable_side_effect()->set_severity(sv1::MILD);
-            e.mutable_side_effect()->set_action_taken(
-                "rate decreased; antiemetic per site protocol");
-          });
-          if (const double dose_mg = absl::GetFlag(FLAGS_ondansetron_dose_mg);
-              dose_mg > 0) {
-            log(absl::Hours(hour) + absl::Minutes(7), [&](sv1::Event& e) {
-              e.mutable_adjunct_medication()->set_drug("ondansetron");
-              e.mutable_adjunct_medication()->set_dose_mg(dose_mg);
-              e.mutable_adjunct_medication()->set_route("IV");
-              e.mutable_adjunct_medication()->set_reason("nausea");
-            });
-          }
-          dv1::ProposeTitrationRequest titrate;
-          titrate.set_protocol_id("bosma-2018");
-          titrate.mutable_patient()->set_weight_kg(
-              patient->baseline_weight_kg());
-          titrate.set_care_area(kip::common::v1::OUTPATIENT_PAIN);
-          titrate.set_current_rate_mg_per_h(rate);
-          titrate.set_concentration_mg_per_ml(1);
-          titrate.mutable_observations()->add_side_effects("nausea");
-          const auto proposal =
-              OrDie(dosing.ProposeTitration(titrate), "ProposeTitration");
-          if (proposal.action() == dv1::DECREASE) {
-            rate = proposal.new_rate_mg_per_h();
-            log(absl::Hours(hour) + absl::Minutes(6), [&](sv1::Event& e) {
-              e.mutable_rate_changed()->set_rate_mg_per_h(rate);
-              e.mutable_rate_changed()->set_rate_ml_per_h(
-                  proposal.new_rate_ml_per_h());
-              e.mutable_rate_changed()->set_reason(proposal.rule_id());
-            });
-          }
-        }
-      }
-      pain = std::max(0.0, pain - baseline * relief / plan.sessions_size() +
-                               sim.Uniform(-0.3, 0.3));
-      const absl::Duration end = absl::Minutes(planned.duration_min());
-      log(end - absl::Minutes(1), [&](sv1::Event& e) {
-        if (ketamine) {
-          e.mutable_infusion_stopped()->set_reason("end of session");
-        } else {
-          e.mutable_note()->set_text("placebo (saline) infusion stopped");
-        }
-      });
-      log(end, [&](sv1::Event& e) {
-        e.mutable_pain_score()->set_nrs(std::round(std::min(10.0, pain) * 10) /
-                                        10);
-        e.mutable_pain_score()->set_timepoint(sv1::END);
-      });
-      if (s + 1 == plan.sessions_size()) {
-        log(absl::Hours(24 * 30), [&](sv1::Event& e) {
-          e.mutable_pain_score()->set_nrs(
-              std::round(std::min(10.0, pain + sim.Uniform(0, 0.8)) * 10) / 10);
-          e.mutable_pain_score()->set_timepoint(sv1::FOLLOW_UP);
-          e.mutable_pain_score()->set_follow_up_day(30);
-        });
-      }
-    }
-  }
-  const absl::Time flush_start = absl::Now();
-  if (absl::Status flushed = logger->Flush(absl::Now() + absl::Seconds(60));
-      !flushed.ok()) {
-    std::fprintf(stderr, "pump_sim: %s\n", flushed.ToString().c_str());
-    std::exit(1);
-  }
-  std::printf(
-      "%d patients, %ld events logged and delivered (flush %.1f s, %ld "
-      "refused)\n",
-      patients, static_cast<long>(events),
-      absl::ToDoubleSeconds(absl::Now() - flush_start),
-      static_cast<long>(logger->RejectedCount()));
 }
 
 // While blinded, the researcher sees one pooled group; the trial log
@@ -385,7 +106,7 @@ int main(int argc, char** argv) {
   const std::string out_dir = absl::GetFlag(FLAGS_out_dir);
   std::filesystem::create_directories(out_dir);
   const std::string study_id = absl::StrCat("RCT-", absl::GetFlag(FLAGS_seed));
-  Simulator sim{std::mt19937(absl::GetFlag(FLAGS_seed))};
+  kip::demo::Simulator sim{std::mt19937(absl::GetFlag(FLAGS_seed))};
 
   kip::DosingClient dosing(kip::MakeDosingConnection(
       Options(absl::GetFlag(FLAGS_dosing), absl::GetFlag(FLAGS_device_token))));
@@ -429,7 +150,15 @@ int main(int argc, char** argv) {
     std::printf("study %s is already logged; reading its outcome again\n",
                 study_id.c_str());
   } else {
-    LogTrial(study_id, out_dir, sim, dosing, clinician, pharmacy);
+    kip::demo::TrialRunOptions run;
+    run.study_id = study_id;
+    run.out_dir = out_dir;
+    run.sessions_address = absl::GetFlag(FLAGS_sessions);
+    run.device_token = absl::GetFlag(FLAGS_device_token);
+    run.site = absl::GetFlag(FLAGS_site);
+    run.patients = absl::GetFlag(FLAGS_patients);
+    run.ondansetron_dose_mg = absl::GetFlag(FLAGS_ondansetron_dose_mg);
+    kip::demo::LogTrial(run, sim, dosing, clinician, pharmacy);
   }
   UnblindForAnalysis(study_id, clinician, admin, analytics);
 
