@@ -21,6 +21,7 @@ struct SessionContext {
   const v1::InfusionSession& session;
   const PatientRefs& refs;
   Entries& entries;
+  std::string encounter;  // the session's Encounter, "urn:uuid:..."
 };
 
 Json Identifier(const char* system, const std::string& value) {
@@ -44,13 +45,52 @@ Json StudyDrug(const SessionContext& c) {
 }
 
 Json Administration(const SessionContext& c, Json medication) {
+  return {{"resourceType", "MedicationAdministration"},
+          {"status", "completed"},
+          {"medicationCodeableConcept", std::move(medication)},
+          {"subject", Ref(c.refs.patient)},
+          {"context", Ref(c.encounter)}};
+}
+
+// The encounter's class from the care area the infusion was programmed for
+// (v3 ActCode: AMB ambulatory, IMP inpatient); unknown: the v3 null flavour.
+Json EncounterClass(const std::vector<v1::Event>& timeline) {
+  for (const v1::Event& e : timeline) {
+    if (!e.has_infusion_started()) continue;
+    switch (e.infusion_started().care_area()) {
+      case kip::common::v1::OUTPATIENT_PAIN:
+        return Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "AMB",
+                      "ambulatory");
+      case kip::common::v1::INPATIENT_WARD:
+      case kip::common::v1::ICU:
+        return Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "IMP",
+                      "inpatient encounter");
+      default:
+        break;
+    }
+  }
+  return Coding("http://terminology.hl7.org/CodeSystem/v3-NullFlavor", "UNK",
+                "unknown");
+}
+
+// The infusion session as an Encounter, which its resources point at.
+std::string AddEncounter(const SessionContext& c,
+                         const std::vector<v1::Event>& timeline) {
+  const v1::InfusionSession& s = c.session;
+  Json period = {{"start", Instant(s.start_time())}};
+  if (s.has_end_time()) period["end"] = Instant(s.end_time());
   Json out = {
-      {"resourceType", "MedicationAdministration"},
-      {"identifier", Identifier(kSessionSystem, c.session.session_id())},
-      {"status", "completed"},
-      {"medicationCodeableConcept", std::move(medication)},
-      {"subject", Ref(c.refs.patient)}};
-  return out;
+      {"resourceType", "Encounter"},
+      {"identifier", Identifier(kSessionSystem, s.session_id())},
+      {"status", s.has_end_time() ? "finished" : "in-progress"},
+      {"class", EncounterClass(timeline)},
+      {"type",
+       Json::array({{{"text", absl::StrCat("IV infusion session, protocol ",
+                                           s.protocol_id(), ", course day ",
+                                           s.course_day())}}})},
+      {"subject", Ref(c.refs.patient)},
+      {"period", std::move(period)}};
+  return c.entries.Add(s.session_id(), std::move(out));
 }
 
 void AddInfusionIntervals(const SessionContext& c,
@@ -86,6 +126,7 @@ void AddInfusionIntervals(const SessionContext& c,
 
 void AddBolus(const SessionContext& c, const v1::Event& e) {
   Json out = Administration(c, StudyDrug(c));
+  out["identifier"] = Identifier(kEventSystem, e.event_id());
   out["effectiveDateTime"] = Instant(e.device_time());
   out["dosage"] = {{"route", IntravenousRoute()},
                    {"dose", Quantity(e.bolus().dose_mg(), "mg")}};
@@ -95,6 +136,7 @@ void AddBolus(const SessionContext& c, const v1::Event& e) {
 void AddAdjunct(const SessionContext& c, const v1::Event& e) {
   const v1::AdjunctMedication& x = e.adjunct_medication();
   Json out = Administration(c, {{"text", x.drug()}});
+  out["identifier"] = Identifier(kEventSystem, e.event_id());
   out["effectiveDateTime"] = Instant(e.device_time());
   if (Shown(x.reason()))
     out["reasonCode"] = Json::array({{{"text", x.reason()}}});
@@ -116,6 +158,7 @@ Json ObservationOf(const SessionContext& c, const v1::Event& e,
                category == std::string("survey") ? "Survey" : "Vital Signs")})},
           {"code", std::move(code)},
           {"subject", Ref(c.refs.patient)},
+          {"encounter", Ref(c.encounter)},
           {"effectiveDateTime", Instant(e.device_time())}};
 }
 
@@ -181,6 +224,7 @@ void AddAdverseEvent(const SessionContext& c, const v1::Event& e) {
       {"actuality", "actual"},
       {"event", std::move(event)},
       {"subject", Ref(c.refs.patient)},
+      {"encounter", Ref(c.encounter)},
       {"date", Instant(e.device_time())}};
   if (x.has_awareness_time()) out["detected"] = Instant(x.awareness_time());
   const char* kSeriousness =
@@ -211,9 +255,10 @@ void AddAdverseEvent(const SessionContext& c, const v1::Event& e) {
 void AddSessionResources(const v1::Study& study, const PatientRecord& record,
                          const PatientRefs& refs, Entries& entries) {
   for (const v1::GetSessionResponse& s : record.sessions) {
-    const SessionContext c{study, record.patient, s.session(), refs, entries};
     const std::vector<v1::Event> timeline = clinical::Timeline(
         std::vector<v1::Event>(s.events().begin(), s.events().end()));
+    SessionContext c{study, record.patient, s.session(), refs, entries, ""};
+    c.encounter = AddEncounter(c, timeline);
     AddInfusionIntervals(c, timeline);
     for (const v1::Event& e : timeline) {
       switch (e.payload_case()) {

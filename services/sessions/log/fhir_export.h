@@ -1,6 +1,7 @@
 // A study as one HL7 FHIR R4 (4.0.1) Bundle of type "collection" (issue #18):
 // ResearchStudy, a pseudonymous Patient (no name, no birth date) and a
-// ResearchSubject per patient, a Device per pump or tablet, a
+// ResearchSubject per patient, a Device per pump or tablet, an Encounter per
+// infusion session (which the session's resources point at), a
 // MedicationAdministration per constant-rate interval, bolus and adjunct
 // drug, an Observation per pain score (LOINC 72514-3) and vital sign (the
 // LOINC codes of CLINICAL.md), and an AdverseEvent per side effect. Resource

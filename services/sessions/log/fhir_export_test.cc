@@ -49,9 +49,16 @@ std::vector<PatientRecord> Records() {
   v1::GetSessionResponse s;
   s.mutable_session()->set_session_id("sess-1");
   s.mutable_session()->set_device_id("pump-9");
+  s.mutable_session()->set_protocol_id("crps-0.35mgkg-4h");
+  s.mutable_session()->set_course_day(1);
+  *s.mutable_session()->mutable_start_time() =
+      ProtoFromTime(absl::FromUnixSeconds(kEight));
+  *s.mutable_session()->mutable_end_time() =
+      ProtoFromTime(absl::FromUnixSeconds(kEight + 4 * 3600));
   auto add = [&](v1::Event e) { *s.add_events() = std::move(e); };
   v1::Event e = At("e1", 0);
   e.mutable_infusion_started()->set_rate_mg_per_kg_per_h(0.1);
+  e.mutable_infusion_started()->set_care_area(kip::common::v1::OUTPATIENT_PAIN);
   add(e);
   e = At("e2", 60);
   e.mutable_rate_changed()->set_rate_mg_per_h(14);
@@ -168,6 +175,18 @@ TEST(FhirExportTest, OneAdministrationPerConstantRateInterval) {
                   0, "urn:uuid:"));
   }
   EXPECT_EQ(given[1]["note"][0]["text"], "Rate adjusted: pain 7/10");
+  // Each points at the session's Encounter.
+  const std::vector<Json> encounters = OfType(bundle, "Encounter");
+  ASSERT_EQ(encounters.size(), 1u);
+  EXPECT_EQ(encounters[0]["status"], "finished");
+  EXPECT_EQ(encounters[0]["class"]["code"], "AMB");  // OUTPATIENT_PAIN
+  EXPECT_EQ(encounters[0]["identifier"][0]["value"], "sess-1");
+  EXPECT_EQ(encounters[0]["period"]["end"], "2026-03-02T12:00:00.000Z");
+  const std::string encounter =
+      "urn:uuid:" + encounters[0]["id"].get<std::string>();
+  for (const Json& x : given) EXPECT_EQ(x["context"]["reference"], encounter);
+  for (const Json& x : OfType(bundle, "Observation"))
+    EXPECT_EQ(x["encounter"]["reference"], encounter);
   EXPECT_EQ(given[3]["dosage"]["dose"]["value"], 5);
   EXPECT_EQ(given[3]["effectiveDateTime"], "2026-03-02T10:00:00.000Z");
   EXPECT_EQ(given[4]["medicationCodeableConcept"]["text"], "ondansetron");
