@@ -60,7 +60,11 @@ const std::map<std::string, std::string> kUsage = {
     {"sessions start",
      "kipctl sessions start --study S --patient P --protocol ID --device D\n"
      "    [--protocol-version V] [--course C] [--course-day N] [--session-id "
-     "UUID] [--json]"},
+     "UUID]\n"
+     "    [--concentration-mg-per-ml C] [--care-area "
+     "OUTPATIENT_PAIN|INPATIENT_WARD|ICU] [--json]\n"
+     "    (the bag's strength and the care area: the pump gateway converts "
+     "mL/h with the one and logs the other)"},
     {"sessions log",
      "kipctl sessions log --session ID (--pain NRS [--timepoint "
      "baseline|during|end|follow-up]\n"

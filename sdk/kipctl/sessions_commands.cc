@@ -17,6 +17,7 @@
 #include "sdk/cpp/clients.h"
 #include "sdk/cpp/session_logger.h"
 #include "sdk/kipctl/args.h"
+#include "sdk/kipctl/dosing_args.h"
 #include "sdk/kipctl/exit_status.h"
 #include "sdk/kipctl/proto_json.h"
 #include "sdk/kipctl/trial_commands.h"
@@ -44,6 +45,17 @@ int Start(const Args& args, SessionLogClient& sessions) {
   auto day = args.NumberOr("course-day", 1);
   if (!day.ok()) return InvalidInput(std::string(day.status().message()));
   s->set_course_day(static_cast<int>(*day));
+  // What the pump gateway needs of a session it feeds: the bag's strength
+  // and where it runs.
+  auto concentration = args.NumberOr("concentration-mg-per-ml", 0);
+  if (!concentration.ok())
+    return InvalidInput(std::string(concentration.status().message()));
+  s->set_concentration_mg_per_ml(*concentration);
+  if (args.Has("care-area")) {
+    auto area = CareAreaFromArgs(args);
+    if (!area.ok()) return InvalidInput(std::string(area.status().message()));
+    s->set_care_area(*area);
+  }
   auto started = sessions.StartSession(request);
   if (!started.ok()) return CallFailed(started.status());
   if (args.Has("json")) {
@@ -176,8 +188,10 @@ int Export(const Args& args, SessionLogClient& sessions) {
   for (const auto& [name, csv] : tables) {
     // ODM and FHIR come as one file each: "<study>.odm.xml",
     // "<study>.fhir.json".
-    const bool whole = absl::EndsWith(name, ".xml") || absl::EndsWith(name, ".json");
-    const std::string path = args.Get("out") + "/" + name + (whole ? "" : ".csv");
+    const bool whole =
+        absl::EndsWith(name, ".xml") || absl::EndsWith(name, ".json");
+    const std::string path =
+        args.Get("out") + "/" + name + (whole ? "" : ".csv");
     std::ofstream(path) << csv;
     std::printf("%s\n", path.c_str());
   }
@@ -191,12 +205,13 @@ int RunSessionsCommand(const std::string& command,
                        const kip::ConnectionOptions& options) {
   SessionLogClient sessions(MakeSessionLogConnection(options));
   if (IsTrialCommand(command)) return RunTrialCommand(command, argv, sessions);
-  auto args = Args::Parse(
-      argv,
-      {"study", "patient", "protocol", "protocol-version", "device", "course",
-       "course-day", "session-id", "session", "event-json", "pain", "timepoint",
-       "follow-up-day", "note", "format", "out"},
-      {"json"});
+  auto args =
+      Args::Parse(argv,
+                  {"study", "patient", "protocol", "protocol-version", "device",
+                   "course", "course-day", "session-id", "session",
+                   "event-json", "pain", "timepoint", "follow-up-day", "note",
+                   "format", "out", "concentration-mg-per-ml", "care-area"},
+                  {"json"});
   if (!args.ok()) return InvalidInput(std::string(args.status().message()));
   if (command == "start") return Start(*args, sessions);
   if (command == "log") return Log(*args, sessions);

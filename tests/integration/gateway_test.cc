@@ -103,6 +103,7 @@ class GatewayTest : public ::testing::TestWithParam<std::string> {
     *start.mutable_session() = sessions::testing::MakeSession("S1", "P1");
     start.mutable_session()->set_device_id(kTestPump);
     start.mutable_session()->set_concentration_mg_per_ml(2);
+    start.mutable_session()->set_care_area(kip::common::v1::OUTPATIENT_PAIN);
     *start.mutable_session()->mutable_start_time() =
         sessions::ToTimestamp(absl::Now() - absl::Hours(1));
     sv1::StartSessionResponse started;
@@ -172,6 +173,8 @@ TEST_P(GatewayTest, AScriptedPumpSentTwiceArrivesOnceInOrder) {
   ASSERT_TRUE(events[0].has_infusion_started());
   EXPECT_DOUBLE_EQ(events[0].infusion_started().rate_mg_per_h(), 24.5);
   EXPECT_DOUBLE_EQ(events[0].infusion_started().rate_ml_per_h(), 12.25);
+  EXPECT_EQ(events[0].infusion_started().care_area(),
+            kip::common::v1::OUTPATIENT_PAIN);  // the session's
   ASSERT_TRUE(events[1].has_rate_changed());
   EXPECT_DOUBLE_EQ(events[1].rate_changed().rate_mg_per_h(), 35);
   EXPECT_TRUE(events[2].has_infusion_paused());

@@ -86,6 +86,25 @@ TEST_F(KipctlSessionsTest, StartLogShowVerifyExport) {
   EXPECT_NE(text.find("PAINNRS"), std::string::npos);
 }
 
+TEST_F(KipctlSessionsTest, ASessionForThePumpGatewayHasItsBagAndCareArea) {
+  CliRun start = Kipctl(
+      "sessions start --study S1 --patient P1 --protocol crps-0.35mgkg-4h "
+      "--device 0012210000000000 --concentration-mg-per-ml 2 --care-area "
+      "inpatient_ward --json");
+  ASSERT_EQ(start.exit_status, 0) << start.err;
+  EXPECT_NE(start.out.find("\"concentration_mg_per_ml\": 2"), std::string::npos)
+      << start.out;
+  EXPECT_NE(start.out.find("\"care_area\": \"INPATIENT_WARD\""),
+            std::string::npos)
+      << start.out;
+  CliRun bad = Kipctl(
+      "sessions start --study S1 --patient P1 --protocol crps-0.35mgkg-4h "
+      "--device d --care-area cafeteria");
+  EXPECT_EQ(bad.exit_status, 2);
+  EXPECT_NE(bad.err.find("--care-area: 'cafeteria'"), std::string::npos)
+      << bad.err;
+}
+
 TEST_F(KipctlSessionsTest, ErrorsAreOneLineWithANonZeroExit) {
   CliRun missing = Kipctl("sessions log --pain 3");
   EXPECT_EQ(missing.exit_status, 2);

@@ -130,7 +130,10 @@ class GatewayCoreTest : public ::testing::Test {
 };
 
 TEST_F(GatewayCoreTest, AScriptedPumpSentTwiceArrivesOnceInOrderInMgPerHour) {
-  sessions_.Add(kTestPump, "P001", 2.0);  // 2 mg/mL
+  sessions_
+      .Add(kTestPump, "P001", 2.0)  // 2 mg/mL
+      .mutable_session()
+      ->set_care_area(kip::common::v1::INPATIENT_WARD);
   const std::vector<std::string> feed = {
       Pcd("C1", "20261124100000", {"START", "infusing", 12.25, 2.0}),
       Pcd("C2", "20261124103000", {"", "infusing", 17.5}),  // PCD-01: new rate
@@ -152,6 +155,9 @@ TEST_F(GatewayCoreTest, AScriptedPumpSentTwiceArrivesOnceInOrderInMgPerHour) {
   EXPECT_DOUBLE_EQ(events[0].infusion_started().rate_ml_per_h(), 12.25);
   EXPECT_DOUBLE_EQ(events[0].infusion_started().rate_mg_per_h(), 24.5);
   EXPECT_DOUBLE_EQ(events[0].infusion_started().concentration_mg_per_ml(), 2);
+  // The session's care area, so the CQI report counts it there.
+  EXPECT_EQ(events[0].infusion_started().care_area(),
+            kip::common::v1::INPATIENT_WARD);
   ASSERT_TRUE(events[1].has_rate_changed());
   EXPECT_DOUBLE_EQ(events[1].rate_changed().rate_mg_per_h(), 35);
   EXPECT_TRUE(events[2].has_infusion_paused());

@@ -30,6 +30,8 @@ struct RunningSession {
   // What the session was programmed with: the concentration of its last
   // infusion_started, else the session's own (0 or absent: none).
   std::optional<double> concentration_mg_per_ml;
+  // Where it runs: the session's, else its last infusion_started's.
+  kip::common::v1::CareArea care_area = kip::common::v1::CARE_AREA_UNSPECIFIED;
 };
 
 // The state of a session from its events (corrections applied).

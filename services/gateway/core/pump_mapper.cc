@@ -116,6 +116,7 @@ void InfusionEvents(const pcd::PumpReport& r, const RunningSession& s,
     sv1::InfusionStarted* started = add().mutable_infusion_started();
     SetRates(*started, rate, conc);
     started->set_concentration_mg_per_ml(conc);
+    started->set_care_area(s.care_area);
     return;
   }
   if (starting) {

@@ -14,6 +14,7 @@ RunningSession RunningSessionFrom(const sv1::GetSessionResponse& logged) {
   if (logged.session().concentration_mg_per_ml() > 0) {
     s.concentration_mg_per_ml = logged.session().concentration_mg_per_ml();
   }
+  s.care_area = logged.session().care_area();
   for (const sv1::Event& e : logged.events()) s.event_ids.insert(e.event_id());
   for (const sv1::Event& e : kip::clinical::ApplyCorrections(
            {logged.events().begin(), logged.events().end()})) {
@@ -25,6 +26,10 @@ RunningSession RunningSessionFrom(const sv1::GetSessionResponse& logged) {
         if (e.infusion_started().concentration_mg_per_ml() > 0) {
           s.concentration_mg_per_ml =
               e.infusion_started().concentration_mg_per_ml();
+        }
+        if (logged.session().care_area() ==
+            kip::common::v1::CARE_AREA_UNSPECIFIED) {
+          s.care_area = e.infusion_started().care_area();
         }
         break;
       case sv1::Event::kRateChanged:

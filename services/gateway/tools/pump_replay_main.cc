@@ -105,6 +105,7 @@ int main(int argc, char** argv) {
   session->set_device_id(kip::gateway::testing::kTestPump);
   session->set_course_day(1);
   session->set_concentration_mg_per_ml(1);
+  session->set_care_area(kip::common::v1::OUTPATIENT_PAIN);
   *session->mutable_start_time() = kip::ProtoFromTime(t0);
   const std::string session_id =
       OrDie(device.StartSession(start), "StartSession").session().session_id();

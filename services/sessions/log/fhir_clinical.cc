@@ -52,12 +52,18 @@ Json Administration(const SessionContext& c, Json medication) {
           {"context", Ref(c.encounter)}};
 }
 
-// The encounter's class from the care area the infusion was programmed for
-// (v3 ActCode: AMB ambulatory, IMP inpatient); unknown: the v3 null flavour.
-Json EncounterClass(const std::vector<v1::Event>& timeline) {
+// The encounter's class from the session's care area, else the one its
+// infusion was programmed for (v3 ActCode: AMB ambulatory, IMP inpatient);
+// unknown: the v3 null flavour.
+Json EncounterClass(const v1::InfusionSession& session,
+                    const std::vector<v1::Event>& timeline) {
+  std::vector<kip::common::v1::CareArea> areas = {session.care_area()};
   for (const v1::Event& e : timeline) {
-    if (!e.has_infusion_started()) continue;
-    switch (e.infusion_started().care_area()) {
+    if (e.has_infusion_started())
+      areas.push_back(e.infusion_started().care_area());
+  }
+  for (const kip::common::v1::CareArea area : areas) {
+    switch (area) {
       case kip::common::v1::OUTPATIENT_PAIN:
         return Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "AMB",
                       "ambulatory");
@@ -83,7 +89,7 @@ std::string AddEncounter(const SessionContext& c,
       {"resourceType", "Encounter"},
       {"identifier", Identifier(kSessionSystem, s.session_id())},
       {"status", s.has_end_time() ? "finished" : "in-progress"},
-      {"class", EncounterClass(timeline)},
+      {"class", EncounterClass(s, timeline)},
       {"type",
        Json::array({{{"text", absl::StrCat("IV infusion session, protocol ",
                                            s.protocol_id(), ", course day ",

@@ -344,6 +344,9 @@ absl::Status ValidateSession(const v1::InfusionSession& session,
                                 session.concentration_mg_per_ml(), 0.01, 100,
                                 "mg/mL"));
   }
+  if (!kip::common::v1::CareArea_IsValid(session.care_area())) {
+    return Invalid("session.care_area", "is not a CareArea");
+  }
   if (session.has_end_time()) {
     return Invalid("session.end_time",
                    "is set by the server from the infusion_stopped event");

@@ -84,6 +84,26 @@ TEST(ValidationTest, CareAreasMustBeTheDrugLibrarys) {
   ExpectInvalid(alert, "events[2].drug_library_alert.verdict");
 }
 
+TEST(ValidationTest, ASessionsCareAreaIsACareArea) {
+  v1::InfusionSession session;
+  session.set_session_id("9b2e4c6d-1a3f-4b5c-8d7e-0f1a2b3c4d5e");
+  session.set_study_id("S1");
+  session.set_patient_id("P1");
+  session.set_site_id("site-a");
+  session.set_protocol_id("bosma-2018");
+  session.set_protocol_version("v");
+  session.set_device_id("pump-1");
+  session.set_course_day(1);
+  session.set_care_area(kip::common::v1::INPATIENT_WARD);
+  const absl::Status valid = ValidateSession(session, kNow);
+  EXPECT_TRUE(valid.ok()) << valid;
+  session.set_care_area(static_cast<kip::common::v1::CareArea>(9));
+  const absl::Status status = ValidateSession(session, kNow);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr("session.care_area: is not a CareArea"));
+}
+
 TEST(ValidationTest, PumpGatewayPayloadsNameTheirFields) {
   v1::Event alarm = PainEvent(3);
   alarm.mutable_pump_alarm()->set_device_id("0012210000000000");
