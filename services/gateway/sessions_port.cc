@@ -1,5 +1,6 @@
 #include "services/gateway/sessions_port.h"
 
+#include <algorithm>
 #include <limits>
 
 #include "absl/strings/str_cat.h"
@@ -59,62 +60,68 @@ absl::StatusOr<std::optional<RunningSession>> SdkSessions::SessionOf(
   // session (sessions allow devices 5 minutes).
   const absl::Time started_by = at + absl::Minutes(5);
   const absl::Time oldest = clock_() - lookback_;
-  std::optional<sv1::GetSessionResponse> known = Known(device_id);
+  std::shared_ptr<Pump> pump = PumpOf(device_id);
+  // One message of a pump at a time (a pump server sends them in order).
+  absl::MutexLock lock(&pump->mu);
+  std::optional<KnownSession>& known = pump->known;
   // The pump's session read before still counts unless a later one of the
   // site supersedes it: only sessions started since it need listing.
   if (known.has_value()) {
-    const absl::Time start = TimeFromProto(known->session().start_time());
+    const absl::Time start = TimeFromProto(known->header.start_time());
     if (start > started_by || start < oldest) known.reset();
   }
   KIP_ASSIGN_OR_RETURN(
-      latest,
-      Latest(device_id,
-             known ? TimeFromProto(known->session().start_time()) : oldest,
-             started_by));
+      latest, Latest(device_id,
+                     known ? TimeFromProto(known->header.start_time()) : oldest,
+                     started_by));
   if (!latest.has_value()) return std::optional<RunningSession>();
-  if (known && known->session().session_id() != latest->session_id())
+  if (known && known->header.session_id() != latest->session_id())
     known.reset();
-  const int64_t seen =
-      known && known->events_size() > 0
-          ? known->events(known->events_size() - 1).session_sequence()
-          : 0;
-  sv1::GetSessionRequest get;
-  get.set_session_id(latest->session_id());
-  get.set_after_sequence(seen);
   absl::StatusOr<sv1::GetSessionResponse> fresh =
-      connection_->GetSession(get, Call());
+      Read(latest->session_id(), known ? known->last_sequence : 0);
   if (!fresh.ok()) return fresh.status();
-  if (known) {
-    *known->mutable_session() = fresh->session();
-    for (sv1::Event& e : *fresh->mutable_events())
-      *known->add_events() = std::move(e);
-  } else {
-    known = *std::move(fresh);
+  const bool corrected =
+      std::any_of(fresh->events().begin(), fresh->events().end(),
+                  [](const sv1::Event& e) { return e.has_correction(); });
+  if (known && corrected) {
+    // A correction may rewrite what the state was built from: read it all.
+    known.reset();
+    fresh = Read(latest->session_id(), 0);
+    if (!fresh.ok()) return fresh.status();
   }
-  Remember(device_id, *known);
-  return std::optional<RunningSession>(RunningSessionFrom(*known));
+  if (!known) {
+    known = KnownSession{fresh->session(), RunningSessionFrom(*fresh), 0};
+  } else {
+    known->header = fresh->session();
+    known->state.ended = known->header.has_end_time();
+    for (const sv1::Event& e : fresh->events())
+      ApplyEvent(known->header, e, known->state);
+  }
+  if (fresh->events_size() > 0) {
+    known->last_sequence =
+        fresh->events(fresh->events_size() - 1).session_sequence();
+  }
+  return std::optional<RunningSession>(known->state);
 }
 
-std::optional<sv1::GetSessionResponse> SdkSessions::Known(
+absl::StatusOr<sv1::GetSessionResponse> SdkSessions::Read(
+    const std::string& session_id, int64_t after_sequence) {
+  sv1::GetSessionRequest get;
+  get.set_session_id(session_id);
+  get.set_after_sequence(after_sequence);
+  return connection_->GetSession(get, Call());
+}
+
+std::shared_ptr<SdkSessions::Pump> SdkSessions::PumpOf(
     const std::string& device_id) {
   absl::MutexLock lock(&mu_);
-  auto it = known_.find(device_id);
-  if (it == known_.end()) return std::nullopt;
-  return it->second;
-}
-
-void SdkSessions::Remember(const std::string& device_id,
-                           const sv1::GetSessionResponse& session) {
-  absl::MutexLock lock(&mu_);
-  auto it = known_.find(device_id);
-  // Another connection may have read further meanwhile: keep the longer.
-  if (it != known_.end() &&
-      it->second.session().session_id() == session.session().session_id() &&
-      it->second.events_size() > session.events_size()) {
-    return;
-  }
-  if (it == known_.end() && known_.size() >= kMaxKnownPumps) known_.clear();
-  known_[device_id] = session;
+  auto it = pumps_.find(device_id);
+  if (it != pumps_.end()) return it->second;
+  // Memory starts over (an entry in use lives on with its holder).
+  if (pumps_.size() >= kMaxKnownPumps) pumps_.clear();
+  auto pump = std::make_shared<Pump>();
+  pumps_.emplace(device_id, pump);
+  return pump;
 }
 
 absl::StatusOr<sv1::InfusionSession> SdkSessions::Header(

@@ -2,8 +2,9 @@
 // gateway's own token (a device of its site): the session a pump was running
 // at a time is its latest session started by then, within the lookback;
 // events go in with AppendEvents (atomic, idempotent by event id). Each
-// pump's session is kept once read, and later messages read only the
-// sessions started since and the events appended since.
+// pump's session state is kept once read, and later messages read only the
+// sessions started since and the events appended since (all of it again
+// after a correction).
 #ifndef KIP_SERVICES_GATEWAY_SESSIONS_PORT_H_
 #define KIP_SERVICES_GATEWAY_SESSIONS_PORT_H_
 
@@ -43,10 +44,21 @@ class SdkSessions final : public SessionDirectory,
   // The latest session of `device_id` started in [from, started_by].
   absl::StatusOr<std::optional<kip::sessions::v1::InfusionSession>> Latest(
       const std::string& device_id, absl::Time from, absl::Time started_by);
-  std::optional<kip::sessions::v1::GetSessionResponse> Known(
-      const std::string& device_id);
-  void Remember(const std::string& device_id,
-                const kip::sessions::v1::GetSessionResponse& session);
+  absl::StatusOr<kip::sessions::v1::GetSessionResponse> Read(
+      const std::string& session_id, int64_t after_sequence);
+
+  // A pump's session as last read: its header, its state and the last
+  // event folded into it.
+  struct KnownSession {
+    kip::sessions::v1::InfusionSession header;
+    RunningSession state;
+    int64_t last_sequence = 0;
+  };
+  struct Pump {
+    absl::Mutex mu;
+    std::optional<KnownSession> known ABSL_GUARDED_BY(mu);
+  };
+  std::shared_ptr<Pump> PumpOf(const std::string& device_id);
 
   // A site has hundreds of pumps at most; past this the memory starts over.
   static constexpr size_t kMaxKnownPumps = 4096;
@@ -57,9 +69,8 @@ class SdkSessions final : public SessionDirectory,
   absl::Duration lookback_;
   std::function<absl::Time()> clock_;
   absl::Mutex mu_;
-  // Each pump's session with the events read so far, by device id.
-  std::map<std::string, kip::sessions::v1::GetSessionResponse> known_
-      ABSL_GUARDED_BY(mu_);
+  // Each pump's session as last read, by device id.
+  std::map<std::string, std::shared_ptr<Pump>> pumps_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace kip::gateway

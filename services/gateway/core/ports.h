@@ -38,6 +38,11 @@ struct RunningSession {
 RunningSession RunningSessionFrom(
     const kip::sessions::v1::GetSessionResponse& session);
 
+// `s` moved on by one more event of `session` (not a correction: a
+// correction can change what came before, so the state is rebuilt whole).
+void ApplyEvent(const kip::sessions::v1::InfusionSession& session,
+                const kip::sessions::v1::Event& e, RunningSession& s);
+
 class SessionDirectory {
  public:
   virtual ~SessionDirectory() = default;
