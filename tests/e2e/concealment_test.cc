@@ -1,14 +1,15 @@
 // Allocation concealment (issue #15): every RPC of every KIP service, called
-// as device, clinician and researcher against real dosing, sessions and
-// analytics servers holding a randomised, blinded study, answers without an
-// arm id or arm title of that study anywhere - in responses, stream messages
-// and error messages. The methods come from the service descriptors
+// as device, clinician and researcher against real dosing, sessions,
+// analytics and gateway servers holding a randomised, blinded study, answers
+// without an arm id or arm title of that study anywhere - in responses, stream
+// messages and error messages. The methods come from the service descriptors
 // (reflection), so a new RPC fails this test until it has a request here.
 // Guessing an arm gets the same answer whether the guess is right or wrong.
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <iostream>
 #include <map>
 
@@ -21,6 +22,7 @@
 #include "google/protobuf/text_format.h"
 #include "kip/analytics/v1/analytics.grpc.pb.h"
 #include "kip/dosing/v1/dosing.grpc.pb.h"
+#include "kip/gateway/v1/gateway.grpc.pb.h"
 #include "kip/sessions/v1/sessions.grpc.pb.h"
 #include "tests/integration/server_process.h"
 #include "tests/integration/test_auth.h"
@@ -109,6 +111,11 @@ const std::map<std::string, std::string>& Requests() {
        "logged_studies { study_id: '$S' outcome: PAIN_CHANGE_END_OF_COURSE }"},
       {"RunNetworkMetaAnalysis", ""},
       {"ComputeDrugLibraryReport", "study_id: '$S' render_svg: true"},
+      {"ListQuarantine", ""},
+      {"SendOrder",
+       "session_id: '$E' program { protocol_id: 'bosma-2018' patient { "
+       "weight_kg: 70 } concentration_mg_per_ml: 1 care_area: "
+       "OUTPATIENT_PAIN program { rate_mg_per_h: 35 duration_min: 60 } }"},
   };
   return *kRequests;
 }
@@ -141,6 +148,22 @@ class ConcealmentTest : public ::testing::Test {
     ASSERT_TRUE(analytics.ok()) << analytics.status();
     analytics_ =
         std::make_unique<testing::ServerProcess>(std::move(*analytics));
+    // The pump gateway, with the device token of the site; its pump server
+    // is unreachable (an order dosing approves then fails to be sent, which
+    // is an answer too).
+    const std::string gateway_dir =
+        absl::StrCat(getenv("TEST_TMPDIR"), "/gateway");
+    std::ofstream(gateway_dir + ".token") << auth_.Token("device") << "\n";
+    auto gateway = testing::ServerProcess::Start(
+        "services/gateway/gateway_server",
+        {auth_.PublicKeyFlag(), "--data_dir=" + gateway_dir,
+         "--sessions_address=" + sessions_->address(),
+         "--sessions_token_file=" + gateway_dir + ".token",
+         "--dosing_address=" + dosing_->address(), "--mllp_port=0",
+         "--pump_server_address=127.0.0.1:1", "--pump_server_timeout=1s"},
+        "gateway");
+    ASSERT_TRUE(gateway.ok()) << gateway.status();
+    gateway_ = std::make_unique<testing::ServerProcess>(std::move(*gateway));
     ASSERT_NO_FATAL_FAILURE(SeedBlindedTrial());
   }
 
@@ -148,6 +171,7 @@ class ConcealmentTest : public ::testing::Test {
     const std::string address =
         service == "kip.dosing.v1.DosingService"         ? dosing_->address()
         : service == "kip.analytics.v1.AnalyticsService" ? analytics_->address()
+        : service == "kip.gateway.v1.GatewayService"     ? gateway_->address()
                                                          : sessions_->address();
     return grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
   }
@@ -272,7 +296,8 @@ class ConcealmentTest : public ::testing::Test {
   }
 
   const testing::TestAuth auth_;
-  std::unique_ptr<testing::ServerProcess> sessions_, dosing_, analytics_;
+  std::unique_ptr<testing::ServerProcess> sessions_, dosing_, analytics_,
+      gateway_;
   std::string session_id_;
 };
 
@@ -287,7 +312,10 @@ TEST_F(ConcealmentTest, NoRpcShowsABlindedArmToDeviceClinicianOrResearcher) {
           "SessionLogService"),
       kip::analytics::v1::RunMetaAnalysisRequest::descriptor()
           ->file()
-          ->FindServiceByName("AnalyticsService")};
+          ->FindServiceByName("AnalyticsService"),
+      kip::gateway::v1::ListQuarantineRequest::descriptor()
+          ->file()
+          ->FindServiceByName("GatewayService")};
   for (const ServiceDescriptor* service : services) ASSERT_NE(service, nullptr);
   std::map<std::string, int> answered_ok;
   int calls = 0;
@@ -315,7 +343,8 @@ TEST_F(ConcealmentTest, NoRpcShowsABlindedArmToDeviceClinicianOrResearcher) {
       }
     }
   }
-  EXPECT_EQ(calls, 3 * 38);  // 6 dosing + 24 sessions + 8 analytics
+  // 6 dosing + 24 sessions + 8 analytics + 2 gateway
+  EXPECT_EQ(calls, 3 * 40);
   // The test reaches the data: these answer each role that may call them.
   for (const char* method :
        {"GetStudy", "GetPatient", "GetSession", "ListSessions"})
