@@ -11,6 +11,8 @@
 namespace kip::sessions::fhir {
 namespace {
 
+using export_internal::IsoTime;
+
 constexpr char kSessionSystem[] = "urn:kip:session";
 constexpr char kEventSystem[] = "urn:kip:event";
 
@@ -83,8 +85,8 @@ Json EncounterClass(const v1::InfusionSession& session,
 std::string AddEncounter(const SessionContext& c,
                          const std::vector<v1::Event>& timeline) {
   const v1::InfusionSession& s = c.session;
-  Json period = {{"start", Instant(s.start_time())}};
-  if (s.has_end_time()) period["end"] = Instant(s.end_time());
+  Json period = {{"start", IsoTime(s.start_time())}};
+  if (s.has_end_time()) period["end"] = IsoTime(s.end_time());
   Json out = {
       {"resourceType", "Encounter"},
       {"identifier", Identifier(kSessionSystem, s.session_id())},
@@ -107,11 +109,11 @@ void AddInfusionIntervals(const SessionContext& c,
     const clinical::RateInterval& interval = intervals[i];
     if (interval.rate_mg_per_h <= 0) continue;
     Json out = Administration(c, StudyDrug(c));
-    Json period = {{"start", Instant(interval.start)}};
+    Json period = {{"start", IsoTime(interval.start)}};
     if (interval.end == absl::InfiniteFuture()) {
       out["status"] = "in-progress";
     } else {
-      period["end"] = Instant(interval.end);
+      period["end"] = IsoTime(interval.end);
     }
     out["effectivePeriod"] = std::move(period);
     if (!c.session.device_id().empty()) {
@@ -133,7 +135,7 @@ void AddInfusionIntervals(const SessionContext& c,
 void AddBolus(const SessionContext& c, const v1::Event& e) {
   Json out = Administration(c, StudyDrug(c));
   out["identifier"] = Identifier(kEventSystem, e.event_id());
-  out["effectiveDateTime"] = Instant(e.device_time());
+  out["effectiveDateTime"] = IsoTime(e.device_time());
   out["dosage"] = {{"route", IntravenousRoute()},
                    {"dose", Quantity(e.bolus().dose_mg(), "mg")}};
   c.entries.Add(e.event_id(), std::move(out));
@@ -143,7 +145,7 @@ void AddAdjunct(const SessionContext& c, const v1::Event& e) {
   const v1::AdjunctMedication& x = e.adjunct_medication();
   Json out = Administration(c, {{"text", x.drug()}});
   out["identifier"] = Identifier(kEventSystem, e.event_id());
-  out["effectiveDateTime"] = Instant(e.device_time());
+  out["effectiveDateTime"] = IsoTime(e.device_time());
   if (Shown(x.reason()))
     out["reasonCode"] = Json::array({{{"text", x.reason()}}});
   Json dosage = {{"dose", Quantity(x.dose_mg(), "mg")}};
@@ -165,7 +167,7 @@ Json ObservationOf(const SessionContext& c, const v1::Event& e,
           {"code", std::move(code)},
           {"subject", Ref(c.refs.patient)},
           {"encounter", Ref(c.encounter)},
-          {"effectiveDateTime", Instant(e.device_time())}};
+          {"effectiveDateTime", IsoTime(e.device_time())}};
 }
 
 void AddPain(const SessionContext& c, const v1::Event& e) {
@@ -231,8 +233,8 @@ void AddAdverseEvent(const SessionContext& c, const v1::Event& e) {
       {"event", std::move(event)},
       {"subject", Ref(c.refs.patient)},
       {"encounter", Ref(c.encounter)},
-      {"date", Instant(e.device_time())}};
-  if (x.has_awareness_time()) out["detected"] = Instant(x.awareness_time());
+      {"date", IsoTime(e.device_time())}};
+  if (x.has_awareness_time()) out["detected"] = IsoTime(x.awareness_time());
   const char* kSeriousness =
       "http://terminology.hl7.org/CodeSystem/adverse-event-seriousness";
   out["seriousness"] =

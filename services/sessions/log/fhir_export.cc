@@ -4,9 +4,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/uuid.h"
+#include "services/sessions/log/export_tables.h"
 #include "services/sessions/log/fhir_resources.h"
 #include "services/sessions/log/researcher_view.h"
-#include "services/sessions/store/row_codec.h"
 
 namespace kip::sessions {
 namespace fhir {
@@ -42,17 +42,10 @@ Json Concept(const std::string& system, const std::string& code,
 }
 
 Json Quantity(double value, const std::string& ucum) {
-  return {{"value", std::stod(absl::StrCat(value))},
+  return {{"value", std::stod(export_internal::Num(value))},
           {"unit", ucum},
           {"system", kUcum},
           {"code", ucum}};
-}
-
-std::string Instant(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", t, absl::UTCTimeZone());
-}
-std::string Instant(const google::protobuf::Timestamp& t) {
-  return Instant(ToAbslTime(t));
 }
 
 bool Shown(const std::string& text) {
@@ -120,7 +113,7 @@ Json ResearchSubject(const v1::Patient& p, const std::string& study_ref,
   }
   out["status"] = "on-study";
   if (p.has_enrolled_time())
-    out["period"] = {{"start", fhir::Instant(p.enrolled_time())}};
+    out["period"] = {{"start", export_internal::IsoTime(p.enrolled_time())}};
   out["study"] = fhir::Ref(study_ref);
   out["individual"] = fhir::Ref(patient_ref);
   // Empty when the caller may not see it (arm_visibility.h).
@@ -166,7 +159,7 @@ std::string FhirBundleJson(const v1::Study& study,
       {"id", fhir::ResourceId("Bundle", study.id())},
       {"identifier", {{"system", kStudySystem}, {"value", study.id()}}},
       {"type", "collection"},
-      {"timestamp", fhir::Instant(created)},
+      {"timestamp", export_internal::IsoTime(created)},
       {"entry", entries.Take()}};
   return bundle.dump(1, ' ', false, Json::error_handler_t::replace);
 }

@@ -42,8 +42,6 @@ Json Concept(const std::string& system, const std::string& code,
              const std::string& display);
 // A UCUM quantity, its value kept to 6 significant digits as in the CSVs.
 Json Quantity(double value, const std::string& ucum);
-std::string Instant(absl::Time t);
-std::string Instant(const google::protobuf::Timestamp& t);
 
 // True when `text` holds something the caller may see.
 bool Shown(const std::string& text);
