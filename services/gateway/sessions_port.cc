@@ -94,8 +94,10 @@ absl::StatusOr<std::optional<RunningSession>> SdkSessions::SessionOf(
   } else {
     known->header = fresh->session();
     known->state.ended = known->header.has_end_time();
-    for (const sv1::Event& e : fresh->events())
+    for (const sv1::Event& e : fresh->events()) {
+      known->state.event_ids.insert(e.event_id());
       ApplyEvent(known->header, e, known->state);
+    }
   }
   if (fresh->events_size() > 0) {
     known->last_sequence =
@@ -126,11 +128,8 @@ std::shared_ptr<SdkSessions::Pump> SdkSessions::PumpOf(
 
 absl::StatusOr<sv1::InfusionSession> SdkSessions::Header(
     const std::string& session_id) {
-  sv1::GetSessionRequest get;
-  get.set_session_id(session_id);
-  get.set_after_sequence(std::numeric_limits<int64_t>::max());  // no events
   absl::StatusOr<sv1::GetSessionResponse> session =
-      connection_->GetSession(get, Call());
+      Read(session_id, std::numeric_limits<int64_t>::max());  // no events
   if (!session.ok()) return session.status();
   return session->session();
 }

@@ -40,6 +40,7 @@ RunningSession RunningSessionFrom(
 
 // `s` moved on by one more event of `session` (not a correction: a
 // correction can change what came before, so the state is rebuilt whole).
+// The caller records the event's id and the header's end.
 void ApplyEvent(const kip::sessions::v1::InfusionSession& session,
                 const kip::sessions::v1::Event& e, RunningSession& s);
 

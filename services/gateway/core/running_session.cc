@@ -25,8 +25,6 @@ RunningSession RunningSessionFrom(const sv1::GetSessionResponse& logged) {
 
 void ApplyEvent(const sv1::InfusionSession& session, const sv1::Event& e,
                 RunningSession& s) {
-  s.event_ids.insert(e.event_id());
-  s.ended = session.has_end_time();
   switch (e.payload_case()) {
     case sv1::Event::kInfusionStarted:
       s.infusion_started = true;
