@@ -74,8 +74,8 @@ std::vector<RateInterval> RateIntervals(const std::vector<v1::Event>& timeline,
   bool running = false;
   auto close = [&](absl::Time at) {
     if (!running) return;
-    current.end = at;
     intervals.push_back(current);
+    intervals.back().end = at;
   };
   for (const v1::Event& event : timeline) {
     const absl::Time at = DeviceTime(event);
@@ -112,10 +112,7 @@ std::vector<RateInterval> RateIntervals(const std::vector<v1::Event>& timeline,
         break;
     }
   }
-  if (running) {
-    current.end = absl::InfiniteFuture();
-    intervals.push_back(current);
-  }
+  if (running) intervals.push_back(current);  // its end: InfiniteFuture
   return intervals;
 }
 

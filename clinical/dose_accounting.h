@@ -31,7 +31,7 @@ std::vector<kip::sessions::v1::Event> Timeline(
 // absl::InfiniteFuture() while it still runs.
 struct RateInterval {
   absl::Time start;
-  absl::Time end;
+  absl::Time end = absl::InfiniteFuture();
   double rate_mg_per_h = 0;
   std::string adjustment_reason;  // the rate change's reason, "" from a start
 };
